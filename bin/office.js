@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// office's entry point. Kept tiny: it checks the Node version, then loads the CLI.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  // The project installs its own Node (the `node` dev dependency); use it when this one is too old.
+  const bundled = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (existsSync(bundled) && process.env.OFFICE_REEXEC !== '1') {
+    const child = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, OFFICE_REEXEC: '1' },
+    });
+    process.exit(child.status ?? (child.signal === 'SIGINT' ? 130 : 1));
+  }
+  process.stderr.write(
+    `office needs Node 22.12 or newer; this is Node ${process.versions.node}.\n` +
+      'Install a newer Node, or run office through npm (`npm run office -- <command>`), which uses the Node the project installs.\n',
+  );
+  process.exit(2);
+}
+
+const { main } = await import('../dist/src/cli/main.js');
+process.exitCode = await main(process.argv);

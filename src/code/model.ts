@@ -1,0 +1,125 @@
+// Code model (engine of the headline job): symbols, call edges, and the adapter seam every language plugs into.
+// The path finder, output formats, cache and tools work on these types alone, whatever the language.
+import { z } from 'zod';
+
+export const symbolKinds = [
+  'function',
+  'method',
+  'constructor',
+  'arrow',
+  'function_expression',
+  'object_method',
+  'field_function',
+  'getter',
+  'setter',
+  'class',
+  'module',
+] as const;
+export type SymbolKind = (typeof symbolKinds)[number];
+
+/**
+ * How a call edge was resolved, most precise first.
+ * - direct: a call to a function or a binding resolved through scope and imports.
+ * - method: a method call whose receiver's class is known.
+ * - constructor: `new X()` (to X's constructor, or to class X when it declares none).
+ * - dispatch: a call on an interface or base type, to each implementation or override.
+ * - callback: a function passed as an argument; attributed to the caller that passes it, at the argument.
+ * - heuristic: resolved by name only; ranked last, never used when a precise target exists.
+ */
+export const edgeKinds = ['direct', 'method', 'constructor', 'dispatch', 'callback', 'heuristic'] as const;
+export type EdgeKind = (typeof edgeKinds)[number];
+
+export const codeSymbolSchema = z.strictObject({
+  /** Stable within one index: `<file>#<qualified_name>`, with `~N` appended on a clash. */
+  id: z.string(),
+  name: z.string(),
+  /** `Class.method`, a plain name for top-level functions, `outer.inner` for nested ones; `<module>` for a file. */
+  qualified_name: z.string(),
+  kind: z.enum(symbolKinds),
+  /** Relative to the indexed directory, with forward slashes. */
+  file: z.string(),
+  /** 1-based. */
+  line: z.int().min(1),
+  /** 1-based. */
+  column: z.int().min(1),
+  end_line: z.int().min(1),
+  language: z.string(),
+});
+export type CodeSymbol = z.infer<typeof codeSymbolSchema>;
+
+export const callSiteSchema = z.strictObject({
+  file: z.string(),
+  line: z.int().min(1),
+  column: z.int().min(1),
+  /** The line of code holding the call, trimmed. */
+  text: z.string(),
+});
+export type CallSite = z.infer<typeof callSiteSchema>;
+
+export const callEdgeSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  kind: z.enum(edgeKinds),
+  call: callSiteSchema,
+  /** Why this edge exists when that is not obvious (e.g. "dispatch through PaymentGateway.charge"). */
+  note: z.string().optional(),
+});
+export type CallEdge = z.infer<typeof callEdgeSchema>;
+
+/** One source file handed to an adapter. */
+export interface SourceFile {
+  /** Relative to the indexed directory, forward slashes. */
+  readonly path: string;
+  readonly absPath: string;
+  readonly text: string;
+  /** sha256 of the content, hex. */
+  readonly hash: string;
+}
+
+/** What linking all files of one adapter produces. */
+export interface LinkedGraph {
+  readonly symbols: readonly CodeSymbol[];
+  readonly edges: readonly CallEdge[];
+  /**
+   * Optional lazy refinement for calls the adapter could not resolve cheaply (e.g. through the
+   * TypeScript checker). Called by the indexer with symbols a query reached; returns only new edges.
+   * Adapters without one resolve everything in `link`.
+   */
+  refine?(request: RefineRequest): Promise<readonly CallEdge[]>;
+}
+
+export interface RefineRequest {
+  /** Resolve pending calls made inside these symbols. */
+  readonly outgoingFrom?: readonly string[];
+  /** Resolve pending calls that may target these symbols. */
+  readonly incomingTo?: readonly string[];
+}
+
+export interface LinkContext {
+  /** Absolute path of the indexed directory. */
+  readonly root: string;
+  /** Reads a file of the tree by relative path (for adapters that need the text again, e.g. a checker). */
+  readText(path: string): string;
+}
+
+/**
+ * A language adapter: `extract` turns one file into JSON-serialisable facts (cached by content hash,
+ * so it must be a pure function of the text); `link` turns every file's facts into symbols and edges.
+ */
+export interface LanguageAdapter<Facts = unknown> {
+  readonly id: string;
+  /** Bump when the facts format or extraction changes: cached facts of another version are ignored. */
+  readonly version: string;
+  /** Lower-case extensions with the dot, e.g. ".ts". */
+  readonly extensions: readonly string[];
+  extract(file: SourceFile): Facts;
+  link(
+    files: ReadonlyArray<{ readonly file: SourceFile; readonly facts: Facts }>,
+    ctx: LinkContext,
+  ): Promise<LinkedGraph>;
+}
+
+/** Cost of an edge kind for path search: every precise hop costs 1; a heuristic hop costs more than any precise path. */
+export function edgeCost(kind: EdgeKind): number {
+  return kind === 'heuristic' ? 1_000 : 1;
+}

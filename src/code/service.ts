@@ -1,0 +1,127 @@
+// Code intelligence seam: what tools and commands ask of the code index. Results are the public JSON shapes.
+import { z } from 'zod';
+import { edgeKinds, symbolKinds } from './model.js';
+
+/** A symbol as shown to users (the `Symbol` of `office trace --json`). */
+export const publicSymbolSchema = z.strictObject({
+  name: z.string(),
+  qualified_name: z.string(),
+  kind: z.enum(symbolKinds),
+  file: z.string(),
+  line: z.int(),
+});
+export type PublicSymbol = z.infer<typeof publicSymbolSchema>;
+
+export const publicCallSchema = z.strictObject({
+  file: z.string(),
+  line: z.int(),
+  column: z.int(),
+  text: z.string(),
+});
+
+/** One hop of a path: the symbol reached, and the call that reached it (null on the first hop). */
+export const hopSchema = z.strictObject({
+  ...publicSymbolSchema.shape,
+  call: publicCallSchema.nullable(),
+  edge: z.enum(edgeKinds).nullable(),
+});
+export type Hop = z.infer<typeof hopSchema>;
+
+export const indexStatsSchema = z.strictObject({
+  files: z.int(),
+  symbols: z.int(),
+  edges: z.int(),
+  index_ms: z.number(),
+  cache: z.enum(['hit', 'miss', 'partial']),
+});
+export type IndexStats = z.infer<typeof indexStatsSchema>;
+
+/** The result of `office trace --json`, and of `office run "trace X to Y"`. */
+export const traceResultSchema = z.strictObject({
+  status: z.enum(['found', 'not_found', 'ambiguous']),
+  from: publicSymbolSchema.nullable(),
+  to: publicSymbolSchema.nullable(),
+  candidates: z.strictObject({ from: z.array(publicSymbolSchema), to: z.array(publicSymbolSchema) }),
+  paths: z.array(z.strictObject({ hops: z.array(hopSchema) })),
+  notes: z.array(z.string()),
+  stats: indexStatsSchema,
+});
+export type TraceResult = z.infer<typeof traceResultSchema>;
+
+/** `office graph --format json`. */
+export const graphJsonSchema = z.strictObject({
+  symbols: z.array(z.strictObject({ id: z.string(), ...publicSymbolSchema.shape })),
+  edges: z.array(
+    z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      call: z.strictObject({ file: z.string(), line: z.int(), column: z.int() }),
+      edge: z.enum(edgeKinds),
+    }),
+  ),
+});
+export type GraphJson = z.infer<typeof graphJsonSchema>;
+
+/** Callers or callees of one symbol. */
+export const neighboursResultSchema = z.strictObject({
+  status: z.enum(['found', 'not_found', 'ambiguous']),
+  symbol: publicSymbolSchema.nullable(),
+  candidates: z.array(publicSymbolSchema),
+  direction: z.enum(['callers', 'callees']),
+  calls: z.array(
+    z.strictObject({ symbol: publicSymbolSchema, call: publicCallSchema, edge: z.enum(edgeKinds) }),
+  ),
+  notes: z.array(z.string()),
+  stats: indexStatsSchema,
+});
+export type NeighboursResult = z.infer<typeof neighboursResultSchema>;
+
+export const findSymbolResultSchema = z.strictObject({
+  query: z.string(),
+  matches: z.array(publicSymbolSchema),
+  /** Closest names when nothing matched. */
+  suggestions: z.array(z.string()),
+  stats: indexStatsSchema,
+});
+export type FindSymbolResult = z.infer<typeof findSymbolResultSchema>;
+
+export interface TraceQuery {
+  /** Absolute directory to index. */
+  readonly dir: string;
+  /** Endpoints: `name`, `Class.method`, `path/file.ts:name`, `path/file.ts:Class.method` (path relative to dir). */
+  readonly from: string;
+  readonly to: string;
+  readonly maxPaths?: number;
+  readonly maxDepth?: number;
+}
+
+/** A problem found when re-checking a reported path against a fresh index. */
+export interface PathCheck {
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+}
+
+export interface IndexOptions {
+  /** Called with (done, total) while files are parsed; for progress bars. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface CodeIndexService {
+  index(dir: string, options?: IndexOptions): Promise<IndexStats>;
+  findSymbol(dir: string, query: string, options?: IndexOptions): Promise<FindSymbolResult>;
+  callers(
+    dir: string,
+    symbol: string,
+    options?: IndexOptions & { maxResults?: number },
+  ): Promise<NeighboursResult>;
+  callees(
+    dir: string,
+    symbol: string,
+    options?: IndexOptions & { maxResults?: number },
+  ): Promise<NeighboursResult>;
+  trace(query: TraceQuery, options?: IndexOptions): Promise<TraceResult>;
+  graph(dir: string, options?: IndexOptions): Promise<GraphJson>;
+  /** Re-checks every hop of each path against the index: the symbol exists and the call edge between hops exists. */
+  verifyPaths(dir: string, paths: TraceResult['paths'], options?: IndexOptions): Promise<PathCheck>;
+}

@@ -1,0 +1,87 @@
+// Workshop plugin API ("Workshop"): how every tool, built-in or a user's, is declared.
+import type { z } from 'zod';
+import type { CodeIndexService } from '../code/service.js';
+import type { ModelRouter } from '../models/types.js';
+import type { OfficeConfig, Risk } from '../schemas/config.js';
+
+/** What a tool may touch, for the validator (inside the workspace?) and policy (write scopes). */
+export interface ToolPathAccess {
+  readonly path: string;
+  readonly access: 'read' | 'write';
+}
+
+/** Result of a tool's deterministic review of its own finished step. */
+export type ToolReview =
+  | { readonly ok: true; readonly note?: string }
+  | {
+      readonly ok: false;
+      readonly problem: string;
+      readonly suggestion?: string;
+      readonly escalate?: boolean;
+    };
+
+/** Runs a program under the sandbox (see src/tools/sandbox.ts). */
+export interface SandboxRunner {
+  run(
+    argv: readonly string[],
+    options: { cwd: string; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<{
+    exitCode: number | null;
+    stdout: string;
+    stderr: string;
+    timedOut: boolean;
+    truncated: boolean;
+  }>;
+}
+
+export interface ToolServices {
+  readonly models: ModelRouter;
+  readonly code: CodeIndexService;
+  readonly sandbox?: SandboxRunner;
+}
+
+export interface ToolContext {
+  /** Absolute, real path of the workspace root. */
+  readonly workspace: string;
+  readonly taskId: string;
+  readonly stepId: string;
+  readonly signal: AbortSignal;
+  readonly config: OfficeConfig;
+  /** Resolves a workspace-relative (or absolute) path; throws PathOutsideWorkspace if it leaves the root. */
+  resolvePath(path: string): string;
+  /** Progress for the reporter; never printed by the tool itself. */
+  log(message: string): void;
+  readonly services: ToolServices;
+}
+
+export interface ToolDefinition<I = unknown, O = unknown> {
+  /** lower_snake_case, unique across all loaded tools. */
+  readonly name: string;
+  readonly description: string;
+  readonly risk: Risk;
+  readonly input: z.ZodType<I>;
+  /** Paths the step would read or write, for path checks and write scopes. */
+  paths?(input: I): readonly ToolPathAccess[];
+  /** For tools that run programs: the argv, for command allowlists. */
+  command?(input: I): readonly string[];
+  run(input: I, ctx: ToolContext): Promise<O>;
+  /** Deterministic check of a finished step's output; a failed check makes the reviewer ask for a revision. */
+  review?(input: I, output: O, ctx: ToolContext): ToolReview | Promise<ToolReview>;
+  /** One line describing an output, for reporters. */
+  summarize?(output: O): string;
+  /** Output comes from a model: shown to users, never used as evidence by the deterministic review. */
+  readonly modelGenerated?: boolean;
+}
+
+const TOOL_BRAND = Symbol.for('office.tool');
+
+/** Declares a tool. Tool modules export the result as a named export; the registry finds it by its brand. */
+export function defineTool<I, O>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return Object.defineProperty({ ...definition }, TOOL_BRAND, { value: true, enumerable: false });
+}
+
+export function isToolDefinition(value: unknown): value is ToolDefinition {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TOOL_BRAND] === true
+  );
+}
