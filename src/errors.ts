@@ -36,7 +36,7 @@ export class CorruptFileError extends OfficeError {
   override readonly code = 'corrupt_file';
   constructor(
     readonly path: string,
-    detail: string,
+    readonly detail: string,
     readonly setAsideTo?: string,
   ) {
     super(
@@ -51,6 +51,17 @@ export class TaskNotFound extends OfficeError {
   override readonly code = 'task_not_found';
   constructor(readonly taskId: string) {
     super(`No task "${taskId}" in this workspace. Run \`office list\` to see the tasks there are.`);
+  }
+}
+
+/** Another live process is running this task. */
+export class TaskBusy extends OfficeError {
+  override readonly code = 'task_busy';
+  constructor(taskId: string, pid: number, since: string, host?: string) {
+    super(
+      `task ${taskId} is being run by process ${pid}${host ? ` on ${host}` : ''} (since ${since}); ` +
+        'wait for it to finish, or stop that process and run `office resume` again.',
+    );
   }
 }
 

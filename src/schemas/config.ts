@@ -37,7 +37,13 @@ export const modelsConfigSchema = z.strictObject({
     .prefault({}),
   providers: z
     .strictObject({
-      ollama: z.strictObject({ host: z.url().optional() }).prefault({}),
+      ollama: z
+        .strictObject({
+          host: z.url().optional(),
+          /** Largest num_ctx to ask for, per model (default 32768); longer prompts are trimmed by office. */
+          contextWindow: z.record(z.string(), z.int().min(2_048)).default({}),
+        })
+        .prefault({}),
       openai: z.strictObject({ baseUrl: z.url().optional() }).prefault({}),
       gemini: z.strictObject({ baseUrl: z.url().optional() }).prefault({}),
     })
@@ -113,6 +119,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Extra tool modules, as globs relative to the workspace. */
   plugins: z.array(z.string()).default([]),
+  /** Extra template directories (relative to the workspace), read after the built-in templates/. */
+  templates: z.array(z.string()).default([]),
   code: z
     .strictObject({
       /** Globs (gitignore syntax) left out of indexing, on top of .gitignore. */

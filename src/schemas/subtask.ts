@@ -8,7 +8,9 @@ export const subtaskSchema = z.strictObject({
   tool_hints: z.array(z.string()).default([]),
   priority: z.int().min(0).default(0),
   /** Set by template decomposition: the template that matched and the values it captured. */
-  template: z.strictObject({ id: z.string(), params: z.record(z.string(), z.string()) }).optional(),
+  template: z
+    .strictObject({ id: z.string(), subtask: z.string(), params: z.record(z.string(), z.string()) })
+    .optional(),
 });
 
 export const subtaskDagSchema = z.strictObject({

@@ -69,6 +69,8 @@ export interface ToolDefinition<I = unknown, O = unknown> {
   review?(input: I, output: O, ctx: ToolContext): ToolReview | Promise<ToolReview>;
   /** One line describing an output, for reporters. */
   summarize?(output: O): string;
+  /** The output as text for a person (printed by `office run` without --json); JSON is shown otherwise. */
+  render?(output: O): string;
   /** Output comes from a model: shown to users, never used as evidence by the deterministic review. */
   readonly modelGenerated?: boolean;
 }

@@ -1,0 +1,62 @@
+// Views of a task document for people and for scripts: the `--json` result object and human summaries.
+import type { TaskDocument } from '../schemas/task.js';
+
+export type PublicStatus = 'succeeded' | 'failed' | 'dead_lettered' | 'needs_approval' | 'escalated';
+
+/** `interrupted` and `running` are not final answers: scripts see them as failed, with the reason in `error`. */
+export function publicStatus(doc: TaskDocument): PublicStatus {
+  return doc.status === 'running' || doc.status === 'interrupted' ? 'failed' : doc.status;
+}
+
+export function usageOf(doc: TaskDocument) {
+  const calls = doc.model_calls;
+  return {
+    model_calls: calls.filter(
+      (c) => !c.cache_hit && c.outcome !== 'refused_budget' && c.outcome !== 'circuit_open',
+    ).length,
+    cache_hits: calls.filter((c) => c.cache_hit).length,
+    tokens_in: calls.reduce((n, c) => n + c.tokens_in, 0),
+    tokens_out: calls.reduce((n, c) => n + c.tokens_out, 0),
+    cost_usd: Number(calls.reduce((n, c) => n + c.cost_usd, 0).toFixed(6)),
+  };
+}
+
+/** The one JSON object `office run --json` prints. */
+export function taskResultJson(doc: TaskDocument) {
+  return {
+    task_id: doc.task_id,
+    status: publicStatus(doc),
+    request: doc.request,
+    subtasks: (doc.dag?.subtasks ?? []).map((s) => ({
+      id: s.id,
+      goal: s.goal,
+      status: doc.subtasks[s.id]?.status ?? 'pending',
+      iterations: doc.subtasks[s.id]?.iteration ?? 0,
+    })),
+    result: doc.result ?? null,
+    usage: usageOf(doc),
+    duration_ms: doc.duration_ms ?? 0,
+    error: doc.error ?? null,
+  };
+}
+
+export function taskLine(doc: TaskDocument): string {
+  const when = doc.created_at.replace('T', ' ').slice(0, 19);
+  return `${doc.task_id}  ${doc.status.padEnd(14)} ${when}  ${doc.request}`;
+}
+
+export function taskStatusText(doc: TaskDocument): string {
+  const lines = [`${doc.task_id}: ${doc.status} — ${JSON.stringify(doc.request)}`];
+  for (const s of doc.dag?.subtasks ?? []) {
+    const st = doc.subtasks[s.id];
+    lines.push(
+      `  ${s.id.padEnd(16)} ${(st?.status ?? 'pending').padEnd(15)} iteration ${st?.iteration ?? 0}  ${s.goal}`,
+    );
+  }
+  if (doc.error) lines.push(`  ${doc.error.message}`);
+  const u = usageOf(doc);
+  lines.push(
+    `  models: ${u.model_calls} call${u.model_calls === 1 ? '' : 's'}, ${u.tokens_in} tokens in / ${u.tokens_out} out, $${u.cost_usd}`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,198 @@
+// Tool broker ("IT Security"): decides, step by step, whether a validated plan may run — by policy, by a
+// recorded approval, by --yes, or by asking a person — and records every decision.
+import type { z } from 'zod';
+import type { Plan, PlanStep } from '../schemas/plan.js';
+import type { StepResult } from '../schemas/task.js';
+import type { ToolPathAccess } from '../tools/define-tool.js';
+import type { Approver, PolicyDecision, PolicyFn, ToolRegistry } from './ports.js';
+
+export interface ApprovalRecord {
+  plan_id: string;
+  step_id: string;
+  tool: string;
+  risk: string;
+  decision: 'allow' | 'ask' | 'deny';
+  by: string;
+  reason: string;
+  at: string;
+}
+
+export interface ApproveContext {
+  readonly taskId: string;
+  readonly plan: Plan;
+  readonly tools: ToolRegistry & { isPlugin?(name: string): boolean };
+  readonly policy: PolicyFn;
+  readonly interactive: boolean;
+  /** --yes: approve what policy would ask about (never what it denies). */
+  readonly yes: boolean;
+  readonly approver?: Approver;
+  /** Approvals already stored for this task (from `office approve`, or earlier answers). */
+  readonly recorded: readonly ApprovalRecord[];
+  /** Step results already stored, keyed by idempotency key. */
+  readonly priorSteps: Readonly<Record<string, StepResult>>;
+  readonly now: () => Date;
+}
+
+export type ApproveOutcome =
+  | { readonly status: 'approved'; readonly records: ApprovalRecord[] }
+  | {
+      readonly status: 'needs_approval';
+      readonly records: ApprovalRecord[];
+      readonly pending: PendingApproval[];
+    }
+  | { readonly status: 'denied'; readonly records: ApprovalRecord[]; readonly denied: DeniedStep[] };
+
+export interface PendingApproval {
+  readonly step_id: string;
+  readonly tool: string;
+  readonly risk: string;
+  readonly reason: string;
+}
+
+export interface DeniedStep {
+  readonly step_id: string;
+  readonly tool: string;
+  readonly reason: string;
+  readonly note?: string;
+}
+
+/** A tool-wide approval given at the prompt ("approve this tool for the rest of the task"). */
+export const TOOL_SCOPE = '*';
+
+function pathsOf(step: PlanStep, tools: ToolRegistry): readonly ToolPathAccess[] {
+  const tool = tools.get(step.action);
+  if (!tool?.paths) return [];
+  const parsed = (tool.input as z.ZodType).safeParse(step.inputs);
+  return parsed.success ? tool.paths(parsed.data) : [];
+}
+
+function commandOf(step: PlanStep, tools: ToolRegistry): readonly string[] | undefined {
+  const tool = tools.get(step.action);
+  if (!tool?.command) return undefined;
+  const parsed = (tool.input as z.ZodType).safeParse(step.inputs);
+  return parsed.success ? tool.command(parsed.data) : undefined;
+}
+
+/** A side-effecting step that started in an earlier run but never finished must not silently run again. */
+function interruptedSideEffect(
+  step: PlanStep,
+  risk: string,
+  prior: Readonly<Record<string, StepResult>>,
+): boolean {
+  return risk !== 'read' && prior[step.idempotency_key]?.status === 'started';
+}
+
+export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> {
+  const records: ApprovalRecord[] = [];
+  const pending: PendingApproval[] = [];
+  const denied: DeniedStep[] = [];
+  const toolScoped = new Set(
+    ctx.recorded.filter((r) => r.step_id === TOOL_SCOPE && r.decision === 'allow').map((r) => r.tool),
+  );
+
+  for (const step of ctx.plan.steps) {
+    const tool = ctx.tools.get(step.action);
+    const risk = tool?.risk ?? 'exec';
+    const at = () => ctx.now().toISOString();
+    const base = { plan_id: ctx.plan.plan_id, step_id: step.step_id, tool: step.action, risk };
+    const command = commandOf(step, ctx.tools);
+    let decision: PolicyDecision = ctx.policy({
+      tool: step.action,
+      risk,
+      paths: pathsOf(step, ctx.tools),
+      ...(command ? { command } : {}),
+      interactive: ctx.interactive,
+      pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
+    });
+    if (decision.type === 'allow' && interruptedSideEffect(step, risk, ctx.priorSteps)) {
+      decision = {
+        type: 'ask',
+        rule: 'rerun-guard',
+        reason: `step "${step.step_id}" (${risk}) started in an earlier run and did not finish; running it again needs approval`,
+      };
+    }
+
+    if (decision.type === 'deny') {
+      records.push({ ...base, decision: 'deny', by: decision.rule, reason: decision.reason, at: at() });
+      denied.push({ step_id: step.step_id, tool: step.action, reason: decision.reason });
+      continue;
+    }
+    if (decision.type === 'allow') {
+      records.push({ ...base, decision: 'allow', by: decision.rule, reason: decision.reason, at: at() });
+      continue;
+    }
+
+    const stored = ctx.recorded.find(
+      (r) =>
+        r.plan_id === ctx.plan.plan_id &&
+        r.step_id === step.step_id &&
+        r.decision === 'allow' &&
+        r.by !== decision.rule,
+    );
+    if (stored || toolScoped.has(step.action)) {
+      records.push({
+        ...base,
+        decision: 'allow',
+        by: stored ? stored.by : 'approved for this task at the prompt',
+        reason: decision.reason,
+        at: at(),
+      });
+      continue;
+    }
+    if (ctx.yes) {
+      records.push({ ...base, decision: 'allow', by: '--yes', reason: decision.reason, at: at() });
+      continue;
+    }
+    if (ctx.approver && ctx.interactive) {
+      const answer = await ctx.approver.ask({
+        taskId: ctx.taskId,
+        planId: ctx.plan.plan_id,
+        stepId: step.step_id,
+        tool: step.action,
+        risk,
+        inputs: step.inputs,
+        reason: decision.reason,
+      });
+      if (answer.decision === 'approve') {
+        if (answer.scope === 'tool') {
+          toolScoped.add(step.action);
+          records.push({
+            ...base,
+            step_id: TOOL_SCOPE,
+            decision: 'allow',
+            by: 'user (this tool, rest of task)',
+            reason: decision.reason,
+            at: at(),
+          });
+        }
+        records.push({ ...base, decision: 'allow', by: 'user', reason: decision.reason, at: at() });
+        continue;
+      }
+      const reason = answer.note ? `denied by the user: ${answer.note}` : 'denied by the user';
+      records.push({ ...base, decision: 'deny', by: 'user', reason, at: at() });
+      denied.push({
+        step_id: step.step_id,
+        tool: step.action,
+        reason,
+        ...(answer.note ? { note: answer.note } : {}),
+      });
+      continue;
+    }
+    records.push({ ...base, decision: 'ask', by: decision.rule, reason: decision.reason, at: at() });
+    pending.push({ step_id: step.step_id, tool: step.action, risk, reason: decision.reason });
+  }
+
+  if (denied.length > 0) return { status: 'denied', records, denied };
+  if (pending.length > 0) return { status: 'needs_approval', records, pending };
+  return { status: 'approved', records };
+}
+
+/** The policy of the foundation: read-only tools pass, anything else asks. Replaced by the policy engine's `decide`. */
+export const readOnlyPolicy: PolicyFn = (request) =>
+  request.risk === 'read'
+    ? { type: 'allow', rule: 'default/read', reason: 'read-only tool' }
+    : {
+        type: 'ask',
+        rule: `default/${request.risk}`,
+        reason: `"${request.tool}" has risk "${request.risk}"; it runs only with approval`,
+      };

@@ -1,0 +1,280 @@
+// Executor ("Worker Bee"): runs an approved plan's steps in dependency order, in parallel where allowed,
+// with per-step timeouts, retries with backoff and full jitter, and results stored under idempotency keys.
+import type { z } from 'zod';
+import { Interrupted, OfficeError, ToolError } from '../errors.js';
+import { isStepRef, type Plan, type PlanStep } from '../schemas/plan.js';
+import type { StepResult, TaskDocument } from '../schemas/task.js';
+import type { ToolContext } from '../tools/define-tool.js';
+import type { Reporter, ToolRegistry } from './ports.js';
+import { stepInputHash } from './templates.js';
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface ExecuteContext {
+  readonly taskId: string;
+  readonly plan: Plan;
+  readonly tools: ToolRegistry;
+  /** Persists a change to the task document (the executor stores each step's state as it changes). */
+  readonly persist: (mutate: (doc: TaskDocument) => void) => Promise<unknown>;
+  readonly reporter: Reporter;
+  readonly concurrency: number;
+  readonly retry: RetryPolicy;
+  readonly signal: AbortSignal;
+  /** Results already stored for this task, keyed by idempotency key (from the task document). */
+  readonly prior: Readonly<Record<string, StepResult>>;
+  toolContext(step: PlanStep, signal: AbortSignal): ToolContext;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface ExecuteOutcome {
+  readonly status: 'succeeded' | 'failed';
+  /** Final result of each step that ran or was reused, by step id. */
+  readonly results: ReadonlyMap<string, StepResult>;
+}
+
+/** Exponential backoff with full jitter: a random delay in [0, min(max, base·2^attempt)). */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Interrupted('interrupted'));
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new Interrupted('interrupted'));
+      },
+      { once: true },
+    );
+  });
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>(
+    (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+}
+
+/** Replaces `{ "$ref": "step.path" }` values with the referenced step output. */
+export function resolveRefs(value: unknown, outputs: ReadonlyMap<string, unknown>): unknown {
+  if (isStepRef(value)) {
+    const [stepId = '', ...path] = value.$ref.split('.');
+    return valueAt(outputs.get(stepId), path);
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, outputs));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, outputs)]));
+  }
+  return value;
+}
+
+function isRetryable(err: unknown): boolean {
+  return err instanceof ToolError && err.retryable;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function runWithTimeout<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  outer: AbortSignal,
+): Promise<T> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer.reason);
+  outer.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('timeout'));
+      reject(new ToolError(`timed out after ${Math.round(timeoutMs / 1000)} s (timeout_seconds)`, false));
+    }, timeoutMs);
+  });
+  const interrupted = new Promise<never>((_, reject) => {
+    if (outer.aborted) reject(new Interrupted('interrupted'));
+    outer.addEventListener('abort', () => reject(new Interrupted('interrupted')), { once: true });
+  });
+  try {
+    return await Promise.race([work(controller.signal), timeout, interrupted]);
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', onAbort);
+  }
+}
+
+export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> {
+  const random = ctx.random ?? Math.random;
+  const sleep = ctx.sleep ?? defaultSleep;
+  const steps = ctx.plan.steps;
+  const results = new Map<string, StepResult>();
+  const outputs = new Map<string, unknown>();
+  const pending = new Set(steps.map((s) => s.step_id));
+  const running = new Map<string, { promise: Promise<void>; parallel: boolean }>();
+  let failed = false;
+
+  const record = async (key: string, result: StepResult) => {
+    results.set(result.step_id, result);
+    await ctx.persist((doc) => {
+      doc.steps[key] = result;
+    });
+  };
+
+  async function runStep(step: PlanStep): Promise<void> {
+    const tool = ctx.tools.get(step.action);
+    const started = Date.now();
+    if (!tool) throw new OfficeError(`tool "${step.action}" is not registered`);
+    const resolved = resolveRefs(step.inputs, outputs);
+    const inputHash = stepInputHash(step.action, resolved);
+    const key = step.idempotency_key;
+    const prior = ctx.prior[key];
+    if (prior?.status === 'succeeded' && prior.input_hash === inputHash) {
+      results.set(step.step_id, prior);
+      outputs.set(step.step_id, prior.output);
+      ctx.reporter.emit({
+        type: 'step_finished',
+        task_id: ctx.taskId,
+        step_id: step.step_id,
+        action: step.action,
+        status: 'reused',
+        duration_ms: 0,
+        summary: 'result stored by an earlier run (idempotency key)',
+      });
+      return;
+    }
+    const base = {
+      idempotency_key: key,
+      plan_id: ctx.plan.plan_id,
+      step_id: step.step_id,
+      action: step.action,
+      input_hash: inputHash,
+      started_at: new Date().toISOString(),
+    };
+    const parsed = (tool.input as z.ZodType).safeParse(resolved);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const error = `inputs after resolving references do not fit ${step.action}: ${issue?.path.join('.') || 'inputs'}: ${issue?.message}`;
+      await record(key, {
+        ...base,
+        status: 'failed',
+        attempts: 0,
+        finished_at: new Date().toISOString(),
+        error,
+      });
+      failed = true;
+      ctx.reporter.emit({
+        type: 'step_finished',
+        task_id: ctx.taskId,
+        step_id: step.step_id,
+        action: step.action,
+        status: 'failed',
+        duration_ms: 0,
+        error,
+      });
+      return;
+    }
+    const timeoutMs = (step.timeout_seconds ?? 300) * 1000;
+    for (let attempt = 1; ; attempt++) {
+      await record(key, { ...base, status: 'started', attempts: attempt });
+      ctx.reporter.emit({
+        type: 'step_started',
+        task_id: ctx.taskId,
+        step_id: step.step_id,
+        action: step.action,
+        attempt,
+      });
+      try {
+        const output = await runWithTimeout(
+          (signal) => tool.run(parsed.data, ctx.toolContext(step, signal)),
+          timeoutMs,
+          ctx.signal,
+        );
+        await record(key, {
+          ...base,
+          status: 'succeeded',
+          attempts: attempt,
+          finished_at: new Date().toISOString(),
+          output,
+          ...(tool.modelGenerated ? { model_generated: true } : {}),
+        });
+        outputs.set(step.step_id, output);
+        ctx.reporter.emit({
+          type: 'step_finished',
+          task_id: ctx.taskId,
+          step_id: step.step_id,
+          action: step.action,
+          status: 'succeeded',
+          duration_ms: Date.now() - started,
+          ...(tool.summarize ? { summary: tool.summarize(output) } : {}),
+        });
+        return;
+      } catch (err) {
+        if (err instanceof Interrupted || ctx.signal.aborted) throw new Interrupted('interrupted');
+        const error = messageOf(err);
+        if (isRetryable(err) && attempt < ctx.retry.attempts) {
+          const delay = backoffDelay(attempt - 1, ctx.retry, random);
+          ctx.reporter.emit({
+            type: 'step_retry',
+            task_id: ctx.taskId,
+            step_id: step.step_id,
+            attempt,
+            delay_ms: delay,
+            error,
+          });
+          await sleep(delay, ctx.signal);
+          continue;
+        }
+        await record(key, {
+          ...base,
+          status: 'failed',
+          attempts: attempt,
+          finished_at: new Date().toISOString(),
+          error,
+        });
+        failed = true;
+        ctx.reporter.emit({
+          type: 'step_finished',
+          task_id: ctx.taskId,
+          step_id: step.step_id,
+          action: step.action,
+          status: 'failed',
+          duration_ms: Date.now() - started,
+          error,
+        });
+        return;
+      }
+    }
+  }
+
+  const depsOf = (s: PlanStep) => s.dependencies ?? [];
+  while (pending.size > 0 || running.size > 0) {
+    if (!failed) {
+      const ready = steps.filter(
+        (s) => pending.has(s.step_id) && depsOf(s).every((d) => results.get(d)?.status === 'succeeded'),
+      );
+      const exclusiveRunning = [...running.values()].some((r) => !r.parallel);
+      for (const step of ready) {
+        if (exclusiveRunning) break;
+        const parallel = step.parallelizable === true;
+        if (!parallel && running.size > 0) break;
+        if (parallel && running.size >= ctx.concurrency) break;
+        pending.delete(step.step_id);
+        const promise = runStep(step).finally(() => running.delete(step.step_id));
+        running.set(step.step_id, { promise, parallel });
+        if (!parallel) break;
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race([...running.values()].map((r) => r.promise));
+  }
+  return { status: failed || pending.size > 0 ? 'failed' : 'succeeded', results };
+}

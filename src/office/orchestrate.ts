@@ -1,0 +1,526 @@
+// Office Manager ("Office Manager"): runs a task's subtask DAG; per subtask the plan → validate → approve →
+// execute → review loop, storing every transition so a crash loses nothing and `office resume` carries on.
+import { Interrupted, OfficeError } from '../errors.js';
+import type { ModelCallRecord } from '../models/types.js';
+import type { OfficeConfig } from '../schemas/config.js';
+import type { Plan, PlanStep } from '../schemas/plan.js';
+import type { Subtask } from '../schemas/subtask.js';
+import type { TaskDocument, TaskStatus } from '../schemas/task.js';
+import type { ToolContext, ToolServices } from '../tools/define-tool.js';
+import { resolveInside } from '../util/workspace.js';
+import { approvePlan } from './approve.js';
+import type { Decomposer } from './decompose.js';
+import { subtaskOrder } from './decompose.js';
+import type { LoopEvent } from './events.js';
+import { executePlan } from './execute.js';
+import type { Planner } from './plan.js';
+import type { Approver, PolicyFn, Reporter, TaskStore, ToolRegistry } from './ports.js';
+import { reviewDeterministically } from './review.js';
+import type { Reviewer } from './reviewer.js';
+import { validatePlan } from './validate.js';
+
+export interface OfficeDeps {
+  readonly workspace: string;
+  readonly config: OfficeConfig;
+  readonly store: TaskStore;
+  readonly tools: ToolRegistry & { isPlugin?(name: string): boolean };
+  readonly reporter: Reporter;
+  readonly decompose: Decomposer;
+  readonly plan: Planner;
+  /** Extra review after the deterministic checks approve (a model); it can only turn APPROVE into REVISE/ESCALATE. */
+  readonly review?: Reviewer;
+  readonly policy: PolicyFn;
+  readonly approver?: Approver;
+  readonly interactive: boolean;
+  readonly services: ToolServices;
+  readonly signal: AbortSignal;
+  /** Shown when no decomposer understands a request. */
+  readonly phrasings: readonly string[];
+  readonly now?: () => Date;
+}
+
+export interface RunOptions {
+  readonly yes?: boolean;
+  readonly maxIterations?: number;
+  readonly offline?: boolean;
+}
+
+type SubtaskOutcome = 'succeeded' | 'needs_approval' | 'escalated' | 'dead_lettered' | 'failed';
+
+/** Buffers events and stores them with the next state change, so every transition is one write. */
+class TaskSession {
+  private pending: LoopEvent[] = [];
+  private calls: ModelCallRecord[] = [];
+  constructor(
+    readonly deps: OfficeDeps,
+    readonly taskId: string,
+  ) {}
+
+  emit = (event: LoopEvent): void => {
+    this.deps.reporter.emit(event);
+    this.pending.push(event);
+  };
+
+  recordModelCall = (call: ModelCallRecord): void => {
+    this.calls.push(call);
+    this.emit({ type: 'model_call', task_id: this.taskId, call });
+  };
+
+  update = async (mutate: (doc: TaskDocument) => void = () => {}): Promise<TaskDocument> => {
+    const events = this.pending;
+    const calls = this.calls;
+    this.pending = [];
+    this.calls = [];
+    const at = new Date().toISOString();
+    return this.deps.store.update(this.taskId, (doc) => {
+      doc.events.push(...events.map((e) => ({ at, ...e })));
+      doc.model_calls.push(...calls.map((c) => ({ ...c })));
+      mutate(doc);
+    });
+  };
+}
+
+export function newTaskDocument(
+  taskId: string,
+  request: string,
+  workspace: string,
+  options: RunOptions,
+  now: Date,
+): TaskDocument {
+  const at = now.toISOString();
+  return {
+    version: 1,
+    task_id: taskId,
+    request,
+    workspace,
+    created_at: at,
+    updated_at: at,
+    status: 'running',
+    options: {
+      yes: options.yes ?? false,
+      offline: options.offline ?? false,
+      ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+    },
+    dag: null,
+    subtasks: {},
+    plans: [],
+    validations: [],
+    approvals: [],
+    steps: {},
+    reviews: [],
+    events: [],
+    model_calls: [],
+  };
+}
+
+function toolContextFor(
+  deps: OfficeDeps,
+  session: TaskSession,
+  step: PlanStep,
+  signal: AbortSignal,
+): ToolContext {
+  return {
+    workspace: deps.workspace,
+    taskId: session.taskId,
+    stepId: step.step_id,
+    signal,
+    config: deps.config,
+    resolvePath: (path) => resolveInside(deps.workspace, path),
+    log: (message) =>
+      session.emit({ type: 'progress', task_id: session.taskId, step_id: step.step_id, message }),
+    services: deps.services,
+  };
+}
+
+function checkPath(workspace: string): (path: string) => string | null {
+  return (path) => {
+    try {
+      resolveInside(workspace, path);
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+}
+
+function resultOf(plan: Plan, outputs: ReadonlyMap<string, { output?: unknown }>): unknown {
+  const resultStep = typeof plan.result_step === 'string' ? plan.result_step : plan.steps.at(-1)?.step_id;
+  return resultStep ? outputs.get(resultStep)?.output : undefined;
+}
+
+async function runSubtask(
+  session: TaskSession,
+  subtask: Subtask,
+  options: RunOptions,
+): Promise<SubtaskOutcome> {
+  const { deps, taskId } = session;
+  const now = deps.now ?? (() => new Date());
+  const maxIterations = options.maxIterations ?? deps.config.maxIterations;
+
+  for (;;) {
+    if (deps.signal.aborted) throw new Interrupted('interrupted');
+    let doc = await deps.store.read(taskId);
+    const state = doc.subtasks[subtask.id];
+    if (!state) throw new OfficeError(`task ${taskId} has no state for subtask ${subtask.id}`);
+    if (state.status === 'succeeded') return 'succeeded';
+
+    // Reuse a plan that was validated but not yet reviewed (a resumed task), else plan anew.
+    let plan: Plan | undefined;
+    const current = state.current_plan_id;
+    if (current && !doc.reviews.some((r) => r.plan_id === current)) {
+      const stored = doc.plans.find((p) => p.plan.plan_id === current && p.subtask_id === subtask.id);
+      if (stored && doc.validations.some((v) => v.plan_id === current && v.ok)) plan = stored.plan;
+    }
+
+    if (!plan) {
+      if (state.iteration >= maxIterations) {
+        const reason =
+          `subtask "${subtask.id}" (${subtask.goal}) found no acceptable plan in ${state.iteration} ` +
+          `iteration${state.iteration === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
+        await deps.store.deadLetter({
+          task_id: taskId,
+          request: doc.request,
+          reason,
+          subtask_id: subtask.id,
+          at: now().toISOString(),
+        });
+        await session.update((d) => {
+          const s = d.subtasks[subtask.id];
+          if (s) s.status = 'dead_lettered';
+          d.error = { code: 'dead_lettered', message: reason };
+        });
+        return 'dead_lettered';
+      }
+      const iteration = state.iteration + 1;
+      await session.update((d) => {
+        const s = d.subtasks[subtask.id];
+        if (s) s.status = 'planning';
+      });
+      const inputs = Object.fromEntries(subtask.dependencies.map((id) => [id, doc.subtasks[id]?.result]));
+      const produced = await deps.plan({
+        taskId,
+        request: doc.request,
+        subtask,
+        iteration,
+        scratchpad: state.scratchpad,
+        inputs,
+      });
+      if (!produced) {
+        await session.update((d) => {
+          const s = d.subtasks[subtask.id];
+          if (s) s.status = 'failed';
+          d.error = {
+            code: 'no_plan',
+            message: `no planner could plan subtask "${subtask.id}" (${subtask.goal})`,
+          };
+        });
+        return 'failed';
+      }
+      const validation = validatePlan(produced.plan, {
+        taskId,
+        tools: deps.tools,
+        maxStepTimeoutSeconds: deps.config.maxStepTimeoutSeconds,
+        checkPath: checkPath(deps.workspace),
+      });
+      const planId = validation.plan?.plan_id ?? `${subtask.id}.invalid${iteration}`;
+      session.emit({
+        type: 'subtask_planned',
+        task_id: taskId,
+        subtask_id: subtask.id,
+        plan_id: planId,
+        iteration,
+        source: produced.source,
+        by: produced.by,
+        steps: validation.plan?.steps.map((s) => ({ step_id: s.step_id, action: s.action })) ?? [],
+      });
+      session.emit({
+        type: 'plan_validated',
+        task_id: taskId,
+        subtask_id: subtask.id,
+        plan_id: planId,
+        ok: validation.ok,
+        issues: [...validation.issues],
+      });
+      doc = await session.update((d) => {
+        const at = now().toISOString();
+        if (validation.plan)
+          d.plans.push({
+            subtask_id: subtask.id,
+            iteration,
+            source: produced.source,
+            by: produced.by,
+            plan: validation.plan,
+            at,
+          });
+        d.validations.push({
+          plan_id: planId,
+          ok: validation.ok,
+          issues: [...validation.issues],
+          by: 'rules',
+          at,
+        });
+        const s = d.subtasks[subtask.id];
+        if (!s) return;
+        s.iteration = iteration;
+        if (validation.ok) {
+          s.current_plan_id = planId;
+        } else {
+          delete s.current_plan_id;
+          s.scratchpad.push(
+            `plan ${planId} was rejected: ${validation.issues.map((i) => i.message).join('; ')}`,
+          );
+        }
+      });
+      if (!validation.ok) continue;
+      plan = validation.plan;
+    }
+
+    const approval = await approvePlan({
+      taskId,
+      plan,
+      tools: deps.tools,
+      policy: deps.policy,
+      interactive: deps.interactive,
+      yes: options.yes ?? false,
+      ...(deps.approver ? { approver: deps.approver } : {}),
+      recorded: doc.approvals,
+      priorSteps: doc.steps,
+      now,
+    });
+    for (const r of approval.records) {
+      session.emit({
+        type: 'step_approval',
+        task_id: taskId,
+        plan_id: r.plan_id,
+        step_id: r.step_id,
+        tool: r.tool,
+        risk: r.risk,
+        decision: r.decision,
+        by: r.by,
+        reason: r.reason,
+      });
+    }
+    const planId = plan.plan_id;
+    doc = await session.update((d) => {
+      d.approvals.push(...approval.records);
+      const s = d.subtasks[subtask.id];
+      if (!s) return;
+      if (approval.status === 'needs_approval') s.status = 'needs_approval';
+      if (approval.status === 'denied') {
+        delete s.current_plan_id;
+        s.scratchpad.push(
+          `plan ${planId} was refused: ${approval.denied.map((x) => `${x.step_id} (${x.tool}): ${x.reason}`).join('; ')}`,
+        );
+      }
+      if (approval.status === 'needs_approval') {
+        const list = approval.pending
+          .map((p) => `${p.step_id} (${p.tool}, ${p.risk}): ${p.reason}`)
+          .join('; ');
+        d.error = {
+          code: 'needs_approval',
+          message:
+            `${approval.pending.length} step${approval.pending.length === 1 ? '' : 's'} of plan ${planId} need${approval.pending.length === 1 ? 's' : ''} approval: ${list}. ` +
+            `Approve with \`office approve ${taskId} --all\` and then \`office resume ${taskId}\`, or resume with \`office resume ${taskId} --yes\`.`,
+        };
+      }
+    });
+    if (approval.status === 'needs_approval') return 'needs_approval';
+    if (approval.status === 'denied') continue;
+
+    await session.update((d) => {
+      const s = d.subtasks[subtask.id];
+      if (s) s.status = 'running';
+      delete d.error;
+    });
+    const outcome = await executePlan({
+      taskId,
+      plan,
+      tools: deps.tools,
+      persist: session.update,
+      reporter: { emit: session.emit },
+      concurrency: deps.config.concurrency,
+      retry: deps.config.retry,
+      signal: deps.signal,
+      prior: doc.steps,
+      toolContext: (step, signal) => toolContextFor(deps, session, step, signal),
+    });
+
+    const toolContext = (step: PlanStep) => toolContextFor(deps, session, step, deps.signal);
+    let verdict = await reviewDeterministically({ plan, outcome, tools: deps.tools, toolContext });
+    if (verdict.verdict === 'APPROVE' && deps.review) {
+      verdict = await deps.review({
+        taskId,
+        request: doc.request,
+        subtask,
+        plan,
+        outcome,
+        deterministic: verdict,
+      });
+    }
+    const iteration = doc.subtasks[subtask.id]?.iteration ?? 1;
+    session.emit({
+      type: 'review',
+      task_id: taskId,
+      subtask_id: subtask.id,
+      plan_id: plan.plan_id,
+      iteration,
+      verdict: verdict.verdict,
+      summary: verdict.summary,
+      by: verdict.by,
+    });
+    const finalPlan = plan;
+    await session.update((d) => {
+      d.reviews.push({
+        plan_id: finalPlan.plan_id,
+        subtask_id: subtask.id,
+        iteration,
+        review: verdict,
+        at: now().toISOString(),
+      });
+      const s = d.subtasks[subtask.id];
+      if (!s) return;
+      if (verdict.verdict === 'APPROVE') {
+        s.status = 'succeeded';
+        s.result = resultOf(finalPlan, outcome.results);
+      } else if (verdict.verdict === 'ESCALATE') {
+        s.status = 'escalated';
+        d.error = {
+          code: 'escalated',
+          message: `a person needs to look at subtask "${subtask.id}": ${verdict.summary}`,
+        };
+      } else {
+        delete s.current_plan_id;
+        s.scratchpad.push(`review of plan ${finalPlan.plan_id} asked for a revision: ${verdict.summary}`);
+      }
+    });
+    if (verdict.verdict === 'APPROVE') {
+      session.emit({
+        type: 'subtask_finished',
+        task_id: taskId,
+        subtask_id: subtask.id,
+        status: 'succeeded',
+      });
+      return 'succeeded';
+    }
+    if (verdict.verdict === 'ESCALATE') return 'escalated';
+  }
+}
+
+/** Runs (or resumes) a task to its end, or to the point where a person must act. Never throws for task failures. */
+export async function runTask(
+  deps: OfficeDeps,
+  taskId: string,
+  options: RunOptions & { resumed?: boolean } = {},
+): Promise<TaskDocument> {
+  const release = await deps.store.acquireRun(taskId);
+  const session = new TaskSession(deps, taskId);
+  const started = Date.now();
+  let status: TaskStatus = 'failed';
+  let doc = await deps.store.read(taskId);
+  try {
+    if (doc.status === 'succeeded') return doc;
+    session.emit({
+      type: 'task_started',
+      task_id: taskId,
+      request: doc.request,
+      resumed: options.resumed ?? false,
+    });
+    doc = await session.update((d) => {
+      d.status = 'running';
+      delete d.error;
+      delete d.finished_at;
+    });
+
+    if (!doc.dag) {
+      const decomposition = await deps.decompose(doc.request);
+      if (!decomposition) {
+        status = 'failed';
+        const message =
+          `office did not understand "${doc.request}" with its templates` +
+          (deps.services.models.enabled
+            ? ' and no model could decompose it'
+            : ' (models are off or unreachable)') +
+          `. Phrasings it knows: ${deps.phrasings.map((p) => `"${p}"`).join(', ')}.`;
+        doc = await session.update((d) => {
+          d.error = { code: 'not_understood', message };
+        });
+        return doc;
+      }
+      const { dag, by } = decomposition;
+      session.emit({
+        type: 'decomposed',
+        task_id: taskId,
+        by,
+        subtasks: dag.subtasks.map((s) => ({ id: s.id, goal: s.goal, dependencies: s.dependencies })),
+      });
+      doc = await session.update((d) => {
+        d.dag = dag;
+        d.subtasks = Object.fromEntries(
+          dag.subtasks.map((s) => [s.id, { status: 'pending' as const, iteration: 0, scratchpad: [] }]),
+        );
+      });
+    }
+    const dag = doc.dag;
+    if (!dag) throw new OfficeError(`task ${taskId} lost its subtask DAG`);
+    const order = subtaskOrder(dag) ?? [];
+    for (const id of order) {
+      const subtask = dag.subtasks.find((s) => s.id === id);
+      if (!subtask) continue;
+      const outcome = await runSubtask(session, subtask, options);
+      if (outcome !== 'succeeded') {
+        status = outcome;
+        return doc;
+      }
+    }
+    status = 'succeeded';
+    return doc;
+  } catch (err) {
+    if (err instanceof Interrupted || deps.signal.aborted) {
+      status = 'interrupted';
+    } else {
+      status = 'failed';
+      const message = err instanceof Error ? err.message : String(err);
+      const code = err instanceof OfficeError ? err.code : 'internal';
+      session.emit({ type: 'progress', task_id: taskId, step_id: '-', message: `error: ${message}` });
+      await session
+        .update((d) => {
+          d.error = { code, message };
+        })
+        .catch(() => undefined);
+    }
+    return doc;
+  } finally {
+    const finalStatus = status;
+    const duration = Date.now() - started;
+    try {
+      const finished = await session.update((d) => {
+        d.status = finalStatus;
+        d.finished_at = new Date().toISOString();
+        d.duration_ms = (d.duration_ms ?? 0) + duration;
+        if (finalStatus === 'succeeded') {
+          delete d.error;
+          const ids = d.dag?.subtasks.map((s) => s.id) ?? [];
+          d.result =
+            ids.length === 1 && ids[0]
+              ? d.subtasks[ids[0]]?.result
+              : Object.fromEntries(ids.map((id) => [id, d.subtasks[id]?.result]));
+        }
+        if (finalStatus === 'interrupted')
+          d.error = {
+            code: 'interrupted',
+            message: `interrupted; continue with \`office resume ${taskId}\``,
+          };
+      });
+      session.emit({
+        type: 'task_finished',
+        task_id: taskId,
+        status: finalStatus,
+        duration_ms: duration,
+        ...(finished.error ? { message: finished.error.message } : {}),
+      });
+      await session.update();
+    } finally {
+      await release();
+    }
+  }
+}

@@ -1,0 +1,195 @@
+// Built-in read tools ("Workshop"): list_files, read_file and search_code, written against the public defineTool API.
+import { open, readFile, stat } from 'node:fs/promises';
+import { relative } from 'node:path';
+import ignore from 'ignore';
+import { z } from 'zod';
+import { ToolError } from '../src/errors.js';
+import { defineTool } from '../src/tools/define-tool.js';
+import { walkFiles } from '../src/util/walk.js';
+
+const dir = z.string().min(1).default('.').describe('directory relative to the workspace root');
+const glob = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('only files matching this gitignore-style glob, e.g. "*.ts" or "src/**/*.js"');
+
+function toRel(workspace: string, abs: string): string {
+  return relative(workspace, abs).split('\\').join('/') || '.';
+}
+
+function globFilter(pattern: string | undefined): (rel: string) => boolean {
+  if (!pattern) return () => true;
+  const ig = ignore().add(pattern);
+  return (rel) => ig.ignores(rel);
+}
+
+async function listUnder(
+  ctx: { workspace: string; resolvePath(p: string): string; signal: AbortSignal },
+  dirInput: string,
+) {
+  const abs = ctx.resolvePath(dirInput);
+  const info = await stat(abs).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ToolError(`"${dirInput}" is not a directory in the workspace`);
+  const files = await walkFiles(abs, { gitignoreFrom: ctx.workspace, signal: ctx.signal });
+  const prefix = toRel(ctx.workspace, abs);
+  return { abs, files: files.map((f) => (prefix === '.' ? f : `${prefix}/${f}`)) };
+}
+
+export const listFiles = defineTool({
+  name: 'list_files',
+  description: 'List the files under a directory of the workspace, as git sees them (.gitignore honoured).',
+  risk: 'read',
+  input: z.strictObject({ dir, glob, max_results: z.int().min(1).max(100_000).default(2_000) }),
+  paths: (input) => [{ path: input.dir, access: 'read' }],
+  async run(input, ctx) {
+    const { files } = await listUnder(ctx, input.dir);
+    const keep = globFilter(input.glob);
+    const matching = files.filter(keep);
+    return {
+      dir: input.dir,
+      files: matching.slice(0, input.max_results),
+      total: matching.length,
+      truncated: matching.length > input.max_results,
+    };
+  },
+  summarize: (out) =>
+    `${out.total} file${out.total === 1 ? '' : 's'}${out.truncated ? ` (first ${out.files.length} shown)` : ''}`,
+  render: (out) =>
+    [...out.files, ...(out.truncated ? [`… ${out.total - out.files.length} more`] : [])].join('\n'),
+});
+
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description: 'Read a text file of the workspace, optionally a range of lines.',
+  risk: 'read',
+  input: z.strictObject({
+    path: z.string().min(1),
+    start_line: z.int().min(1).optional(),
+    end_line: z.int().min(1).optional(),
+    max_bytes: z.int().min(1).max(10_000_000).default(262_144),
+  }),
+  paths: (input) => [{ path: input.path, access: 'read' }],
+  async run(input, ctx) {
+    const abs = ctx.resolvePath(input.path);
+    const info = await stat(abs).catch(() => undefined);
+    if (!info?.isFile()) throw new ToolError(`"${input.path}" is not a file in the workspace`);
+    const handle = await open(abs, 'r');
+    let buffer: Buffer;
+    try {
+      buffer = Buffer.alloc(Math.min(info.size, input.max_bytes));
+      await handle.read(buffer, 0, buffer.length, 0);
+    } finally {
+      await handle.close();
+    }
+    if (buffer.includes(0)) throw new ToolError(`"${input.path}" is a binary file`);
+    const lines = buffer.toString('utf8').split('\n');
+    const start = input.start_line ?? 1;
+    const end = Math.min(input.end_line ?? lines.length, lines.length);
+    return {
+      path: toRel(ctx.workspace, abs),
+      start_line: start,
+      end_line: end,
+      total_lines: lines.length,
+      text: lines.slice(start - 1, end).join('\n'),
+      truncated: info.size > input.max_bytes,
+    };
+  },
+  summarize: (out) =>
+    `${out.path} lines ${out.start_line}-${out.end_line} of ${out.total_lines}${out.truncated ? ' (truncated)' : ''}`,
+  render: (out) => out.text,
+});
+
+/** A pattern as a RegExp: a regular expression when it compiles (and mode allows), else the literal text. */
+export function compilePattern(
+  pattern: string,
+  mode: 'auto' | 'regex' | 'literal',
+  ignoreCase: boolean,
+): RegExp {
+  const flags = ignoreCase ? 'i' : '';
+  if (mode !== 'literal') {
+    try {
+      return new RegExp(pattern, flags);
+    } catch (err) {
+      if (mode === 'regex')
+        throw new ToolError(`"${pattern}" is not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+}
+
+export const searchCode = defineTool({
+  name: 'search_code',
+  description:
+    'Search the text files under a directory for a regular expression (or literal text), line by line. ' +
+    'Honours .gitignore; skips binary files and files over max_file_bytes.',
+  risk: 'read',
+  input: z.strictObject({
+    pattern: z.string().min(1),
+    dir,
+    glob,
+    mode: z
+      .enum(['auto', 'regex', 'literal'])
+      .default('auto')
+      .describe('auto: a regular expression if it compiles, else literal text'),
+    ignore_case: z.boolean().default(false),
+    max_results: z.int().min(1).max(100_000).default(500),
+    max_file_bytes: z.int().min(1).default(1_048_576),
+  }),
+  paths: (input) => [{ path: input.dir, access: 'read' }],
+  async run(input, ctx) {
+    const regex = compilePattern(input.pattern, input.mode, input.ignore_case);
+    const abs = ctx.resolvePath(input.dir);
+    const info = await stat(abs).catch(() => undefined);
+    if (!info?.isDirectory()) throw new ToolError(`"${input.dir}" is not a directory in the workspace`);
+    const keep = globFilter(input.glob);
+    const rels = (
+      await walkFiles(abs, {
+        gitignoreFrom: ctx.workspace,
+        skipBinary: true,
+        maxFileBytes: input.max_file_bytes,
+        signal: ctx.signal,
+      })
+    ).filter(keep);
+    const prefix = toRel(ctx.workspace, abs);
+    const matches: { file: string; line: number; column: number; text: string }[] = [];
+    const filesMatched = new Set<string>();
+    let total = 0;
+    for (const rel of rels) {
+      ctx.signal.throwIfAborted();
+      const file = prefix === '.' ? rel : `${prefix}/${rel}`;
+      const text = await readFile(`${abs}/${rel}`, 'utf8').catch(() => '');
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        const m = regex.exec(line);
+        if (!m) continue;
+        total++;
+        filesMatched.add(file);
+        if (matches.length < input.max_results) {
+          matches.push({ file, line: i + 1, column: m.index + 1, text: line.trim().slice(0, 300) });
+        }
+      }
+    }
+    return {
+      pattern: input.pattern,
+      dir: input.dir,
+      matches,
+      total_matches: total,
+      files_searched: rels.length,
+      files_matched: filesMatched.size,
+      truncated: total > matches.length,
+    };
+  },
+  summarize: (out) =>
+    `${out.total_matches} match${out.total_matches === 1 ? '' : 'es'} in ${out.files_matched} file${out.files_matched === 1 ? '' : 's'} (${out.files_searched} searched)`,
+  render: (out) =>
+    out.matches.length === 0
+      ? `no match for ${JSON.stringify(out.pattern)} in ${out.dir} (${out.files_searched} files searched)`
+      : [
+          ...out.matches.map((m) => `${m.file}:${m.line}:${m.column}: ${m.text}`),
+          ...(out.truncated
+            ? [`… ${out.total_matches - out.matches.length} more matches (raise max_results)`]
+            : []),
+        ].join('\n'),
+});
