@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// OFFICE_TEST_REPORT=<file> (set by .ci/run) adds a JSON report from which CI prints "N passed, N failed".
+const report = process.env.OFFICE_TEST_REPORT;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
@@ -7,5 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
   },
 });

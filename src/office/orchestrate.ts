@@ -12,6 +12,8 @@ import { approvePlan } from './approve.js';
 import type { Decomposer } from './decompose.js';
 import { subtaskOrder } from './decompose.js';
 import type { LoopEvent } from './events.js';
+import type { ModelFeed } from './model-feed.js';
+import type { PlanCheck } from './model-roles.js';
 import { executePlan } from './execute.js';
 import type { Planner } from './plan.js';
 import type { Approver, PolicyFn, Reporter, TaskStore, ToolRegistry } from './ports.js';
@@ -29,6 +31,10 @@ export interface OfficeDeps {
   readonly plan: Planner;
   /** Extra review after the deterministic checks approve (a model); it can only turn APPROVE into REVISE/ESCALATE. */
   readonly review?: Reviewer;
+  /** A second check after the rule checks pass (a small model); it can only reject. */
+  readonly checkPlan?: (request: { taskId: string; goal: string; plan: Plan }) => Promise<PlanCheck>;
+  /** Model calls and fallbacks, stored in the task document and reported as they happen. */
+  readonly feed?: ModelFeed;
   readonly policy: PolicyFn;
   readonly approver?: Approver;
   readonly interactive: boolean;
@@ -216,12 +222,24 @@ async function runSubtask(
         });
         return 'failed';
       }
-      const validation = validatePlan(produced.plan, {
+      let validation = validatePlan(produced.plan, {
         taskId,
         tools: deps.tools,
         maxStepTimeoutSeconds: deps.config.maxStepTimeoutSeconds,
         checkPath: checkPath(deps.workspace),
       });
+      let validatedBy = 'rules';
+      if (validation.ok && deps.checkPlan) {
+        const check = await deps.checkPlan({ taskId, goal: subtask.goal, plan: validation.plan });
+        validatedBy = check.by;
+        if (!check.ok) {
+          validation = {
+            ok: false,
+            plan: validation.plan,
+            issues: [{ rule: 'model_check', message: `${check.by}: ${check.reason ?? 'rejected'}` }],
+          };
+        }
+      }
       const planId = validation.plan?.plan_id ?? `${subtask.id}.invalid${iteration}`;
       session.emit({
         type: 'subtask_planned',
@@ -414,6 +432,10 @@ export async function runTask(
 ): Promise<TaskDocument> {
   const release = await deps.store.acquireRun(taskId);
   const session = new TaskSession(deps, taskId);
+  const unlisten = deps.feed?.listen((activity) => {
+    if (activity.type === 'call') session.recordModelCall(activity.call);
+    else session.emit({ type: 'fallback', task_id: taskId, role: activity.role, reason: activity.reason });
+  });
   const started = Date.now();
   let status: TaskStatus = 'failed';
   let doc = await deps.store.read(taskId);
@@ -520,6 +542,7 @@ export async function runTask(
       });
       await session.update();
     } finally {
+      unlisten?.();
       await release();
     }
   }

@@ -14,6 +14,8 @@ export interface PlanRequest {
   readonly scratchpad: readonly string[];
   /** Results of the subtasks this one depends on. */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** Similar past plans and lessons, already trimmed, for model planners. */
+  readonly memory?: string;
 }
 
 export interface PlanProduced {

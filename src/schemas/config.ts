@@ -50,6 +50,10 @@ export const modelsConfigSchema = z.strictObject({
     .prefault({}),
   /** Per-call timeout in milliseconds. */
   timeoutMs: z.int().min(100).max(600_000).default(60_000),
+  /** Token budget for the context a role puts in one prompt (tool catalog, feedback, earlier results). */
+  promptBudgetTokens: z.int().min(500).max(1_000_000).default(6_000),
+  /** The small model's plan sanity check: how long it may take before the plan passes without it. */
+  validateTimeoutMs: z.int().min(100).max(600_000).default(15_000),
   /** Overrides of the built-in price table, keyed "provider:model". */
   prices: z.record(z.string(), price).default({}),
   budget: z

@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { type PromptSet, promptRoles } from '../office/prompts.js';
 import { type Template, templateSchema } from '../schemas/template.js';
 import { packageRoot } from '../util/package-root.js';
 
@@ -53,4 +54,19 @@ export async function loadTemplates(workspace: string, extraDirs: readonly strin
     for (const t of templates) byId.set(t.id, t);
   }
   return [...byId.values()].sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id));
+}
+
+/** The prompts of the model-backed roles, from templates/prompts/<role>.system.md and <role>.user.md. */
+export async function loadPrompts(): Promise<PromptSet> {
+  const dir = join(packageRoot(), 'templates', 'prompts');
+  const entries = await Promise.all(
+    promptRoles.map(async (role) => {
+      const [system, user] = await Promise.all([
+        readFile(join(dir, `${role}.system.md`), 'utf8'),
+        readFile(join(dir, `${role}.user.md`), 'utf8'),
+      ]);
+      return [role, { system: system.trim(), user: user.trim() }] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as PromptSet;
 }
