@@ -274,7 +274,7 @@ async function runSubtask(
           plan_id: planId,
           ok: validation.ok,
           issues: [...validation.issues],
-          by: 'rules',
+          by: validatedBy,
           at,
         });
         const s = d.subtasks[subtask.id];
