@@ -23,7 +23,9 @@ export type ModelCallOutcome =
   | 'rate_limited'
   | 'invalid_output'
   | 'refused_budget'
-  | 'circuit_open';
+  | 'circuit_open'
+  /** Not called: a cloud candidate without its API key. */
+  | 'skipped';
 
 /** One model call (or one refusal to call), as recorded in the task document and telemetry. */
 export interface ModelCallRecord {
@@ -42,6 +44,10 @@ export interface ModelCallRecord {
   readonly outcome: ModelCallOutcome;
   readonly error?: string;
   readonly task_id?: string;
+  /** Groups the records of one generate/embed request (a request with no `ok` record fell back). */
+  readonly request_id?: string;
+  /** True when office cut the middle of the prompt to fit the model's context window. */
+  readonly prompt_trimmed?: boolean;
 }
 
 export interface GenerateRequest<T> {
