@@ -54,6 +54,14 @@ export class TaskNotFound extends OfficeError {
   }
 }
 
+/** A task id that is taken already (ids are random; a clash means: make another). */
+export class TaskExists extends OfficeError {
+  override readonly code = 'task_exists';
+  constructor(readonly taskId: string) {
+    super(`a task with id ${taskId} exists already`);
+  }
+}
+
 /** Another live process is running this task. */
 export class TaskBusy extends OfficeError {
   override readonly code = 'task_busy';
@@ -101,6 +109,11 @@ export class BudgetExceeded extends OfficeError {
 export class Interrupted extends OfficeError {
   override readonly exitCode = EXIT.interrupted;
   override readonly code = 'interrupted';
+}
+
+/** The sandbox that was asked for cannot run here (bubblewrap missing, or no user namespaces). */
+export class SandboxUnavailable extends OfficeError {
+  override readonly code = 'sandbox_unavailable';
 }
 
 /** A tool failure; `retryable` says whether the executor may try again with backoff. */

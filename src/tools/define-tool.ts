@@ -22,6 +22,8 @@ export type ToolReview =
 
 /** Runs a program under the sandbox (see src/tools/sandbox.ts). */
 export interface SandboxRunner {
+  /** Which sandbox runs the commands: `bwrap` (isolated) or `process` (clean env, timeout, tree kill). */
+  readonly kind?: 'bwrap' | 'process';
   run(
     argv: readonly string[],
     options: { cwd: string; timeoutMs: number; signal?: AbortSignal },

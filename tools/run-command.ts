@@ -1,0 +1,94 @@
+// Built-in tool ("Worker Bee"): runs one program in the sandbox, as an argv list, and reports what it printed.
+import { z } from 'zod';
+import { ToolError } from '../src/errors.js';
+import { defineTool } from '../src/tools/define-tool.js';
+
+const input = z.strictObject({
+  argv: z
+    .array(z.string())
+    .min(1, 'give the program and its arguments, e.g. ["npm", "test"]')
+    .refine((argv) => argv[0] !== '', 'argv[0] (the program) must not be empty')
+    .describe('the program and its arguments, one array element each, e.g. ["npm", "test"]'),
+  cwd: z.string().min(1).default('.').describe('working directory relative to the workspace root'),
+  timeout_seconds: z
+    .int()
+    .min(1)
+    .max(86_400)
+    .optional()
+    .describe('stop the command (and everything it started) after this many seconds'),
+});
+
+type RunCommandInput = z.infer<typeof input>;
+
+export interface RunCommandOutput {
+  readonly exit_code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timed_out: boolean;
+  readonly truncated: boolean;
+  /** Which sandbox ran it: `bwrap` (isolated) or `process`. */
+  readonly sandbox: string;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
+  name: 'run_command',
+  description:
+    'Runs one program inside the sandbox and returns its exit code, stdout and stderr. The command is an argv ' +
+    'list (["npm", "test", "--", "--run"]), never a shell string, so no argument can inject another command; ' +
+    'for pipes or redirection, run a script that is in the workspace. cwd is relative to the workspace.',
+  risk: 'exec',
+  input,
+  paths: (i) => [{ path: i.cwd, access: 'read' }],
+  command: (i) => i.argv,
+  async run(i, ctx) {
+    const sandbox = ctx.services.sandbox;
+    if (!sandbox) {
+      throw new ToolError(
+        'run_command needs a sandbox and none was set up for this run; this is a wiring bug in office (run `office doctor`).',
+      );
+    }
+    const seconds = Math.min(
+      i.timeout_seconds ?? ctx.config.sandbox.timeoutSeconds,
+      ctx.config.maxStepTimeoutSeconds,
+    );
+    const result = await sandbox.run(i.argv, {
+      cwd: ctx.resolvePath(i.cwd),
+      timeoutMs: seconds * 1000,
+      signal: ctx.signal,
+    });
+    return {
+      exit_code: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      timed_out: result.timedOut,
+      truncated: result.truncated,
+      sandbox: sandbox.kind ?? 'unknown',
+    };
+  },
+  review(i, output) {
+    if (output.exit_code === 0 && !output.timed_out) return { ok: true };
+    const what = output.timed_out
+      ? `${i.argv[0]} timed out`
+      : output.exit_code === null
+        ? `${i.argv[0]} was killed by a signal`
+        : `${i.argv[0]} exited with code ${output.exit_code}`;
+    const stderr = tail(output.stderr, STDERR_TAIL_LINES);
+    return {
+      ok: false,
+      problem: stderr
+        ? `${what}; the end of its stderr:\n${stderr}`
+        : `${what} and printed nothing on stderr`,
+      ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
+    };
+  },
+  summarize(output) {
+    const status = output.timed_out ? 'timed out' : `exit ${output.exit_code ?? 'signal'}`;
+    return `${status} (${output.sandbox} sandbox)${output.truncated ? ', output truncated' : ''}`;
+  },
+});
