@@ -13,6 +13,10 @@ Exit codes:
   3    needs approval, or escalated to a person
   130  interrupted (state is saved; \`office resume <task>\` continues)`;
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function dirOption(): Option {
   return new Option(
     '--dir <dir>',
@@ -51,6 +55,19 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--ci', 'never prompt: steps that need approval stop the task (exit 3)')
     .option('--offline', 'use no model: templates, rules and deterministic review only')
+    .option(
+      '--model <tier=provider:model>',
+      'override a tier for this run, e.g. medium=openai:gpt-4o-mini (repeatable)',
+      collect,
+      [],
+    )
+    .option('--record-responses <file>', 'write every model exchange of this run as JSON lines')
+    .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
+    .option(
+      '--sandbox <mode>',
+      'auto | bwrap | process: how run_command is isolated (default from config: auto)',
+    )
+    .option('--replay-responses <file>', 'answer model calls from a recorded file instead of a provider')
     .action(async (words: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(words.join(' '), opts));
@@ -67,6 +84,14 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-iterations <n>', 'REVISE rounds per subtask')
     .option('--ci', 'never prompt')
     .option('--offline', 'use no model')
+    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect, [])
+    .option('--record-responses <file>', 'write every model exchange as JSON lines')
+    .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
+    .option(
+      '--sandbox <mode>',
+      'auto | bwrap | process: how run_command is isolated (default from config: auto)',
+    )
+    .option('--replay-responses <file>', 'answer model calls from a recorded file')
     .action(async (task: string, opts) => {
       const { resumeCommand } = await import('./commands/run.js');
       done(await resumeCommand(task, opts));

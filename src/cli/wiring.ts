@@ -1,20 +1,31 @@
 // Receptionist wiring: builds the real parts the loop works through (store, tools, templates, models, policy,
 // reporters) for one command invocation.
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lazyCodeIndexService } from '../code/lazy-service.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { readOnlyPolicy } from '../office/approve.js';
 import { decomposerChain, templateDecomposer } from '../office/decompose.js';
 import type { OfficeDeps } from '../office/orchestrate.js';
 import { plannerChain, templatePlanner } from '../office/plan.js';
-import type { Reporter } from '../office/ports.js';
+import type { Approver, Reporter } from '../office/ports.js';
+import { tighten } from '../policy/gatekeeper.js';
+import type { SandboxMode } from '../tools/sandbox.js';
+import { type ApprovalMode, auditWriter, buildSafety, gatekeeper, redactingRouter } from './safety.js';
 import { acceptedPhrasings } from '../office/templates.js';
+import { createModelRouter } from '../models/router.js';
 import { offlineRouter } from '../models/types.js';
+import { createModelFeed } from '../office/model-feed.js';
+import {
+  type ModelRoleContext,
+  modelDecomposer,
+  modelPlanCheck,
+  modelPlanner,
+  modelReviewer,
+} from '../office/model-roles.js';
 import type { OfficeConfig } from '../schemas/config.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';
-import { loadTemplates } from '../templates/load.js';
+import { loadPrompts, loadTemplates } from '../templates/load.js';
 import { loadTools } from '../tools/registry.js';
 import { findWorkspaceRoot } from '../util/workspace.js';
 
@@ -27,7 +38,9 @@ export interface Workspace {
 /** The workspace for a command: --dir if given, else the nearest ancestor of the current directory with
  * .office.config.json, .office/ or .git (else the current directory). */
 export async function openWorkspace(dir: string | undefined): Promise<Workspace> {
-  if (dir !== undefined && !existsSync(dir)) throw new UsageError(`--dir ${dir} does not exist`);
+  if (dir !== undefined && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--dir ${dir} is not a directory`);
+  }
   const root = realpathSync(dir !== undefined ? resolve(dir) : findWorkspaceRoot(process.cwd()));
   const { config } = await loadConfig(root);
   return { root, config, store: createTaskStore(root) };
@@ -38,6 +51,20 @@ export interface LoopOptions {
   readonly signal: AbortSignal;
   readonly interactive: boolean;
   readonly onWarning: (message: string) => void;
+  /** --offline: no model at all. */
+  readonly offline?: boolean;
+  /** --model TIER=PROVIDER:MODEL values. */
+  readonly modelOverrides?: readonly string[];
+  readonly recordResponses?: string;
+  readonly replayResponses?: string;
+  /** Tokens and dollars a resumed task spent already, so its budget holds across runs. */
+  readonly spent?: Readonly<Record<string, { tokens: number; usd: number }>>;
+  /** --approval: overrides the configured approval mode for this run. */
+  readonly approvalMode?: ApprovalMode;
+  /** --sandbox: overrides the configured sandbox mode for this run. */
+  readonly sandboxMode?: SandboxMode;
+  /** The person answering `ask` decisions (the terminal UI); absent off a TTY. */
+  readonly approver?: Approver;
 }
 
 export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<OfficeDeps> {
@@ -46,17 +73,59 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Of
     loadTemplates(ws.root, ws.config.templates),
   ]);
   for (const p of problems) options.onWarning(`plugin problem: ${p}`);
+  const safety = await buildSafety({
+    workspace: ws.root,
+    config: ws.config,
+    ...(options.approvalMode ? { approvalMode: options.approvalMode } : {}),
+    ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
+  });
+  const feed = createModelFeed();
+  const router = options.offline
+    ? offlineRouter
+    : redactingRouter(
+        createModelRouter({
+          config: ws.config,
+          workspace: ws.root,
+          onCall: (call) => feed.publish({ type: 'call', call }),
+          ...(options.modelOverrides ? { modelOverrides: options.modelOverrides } : {}),
+          ...(options.recordResponses ? { recordResponsesTo: resolve(options.recordResponses) } : {}),
+          ...(options.replayResponses ? { replayResponsesFrom: resolve(options.replayResponses) } : {}),
+          ...(options.spent ? { spentByTask: options.spent } : {}),
+        }),
+      );
+  const assess = gatekeeper(router);
+  const roles: ModelRoleContext = {
+    router,
+    prompts: await loadPrompts(),
+    tools: registry,
+    feed,
+    budgetTokens: ws.config.models.promptBudgetTokens,
+    now: () => new Date(),
+  };
   return {
     workspace: ws.root,
     config: ws.config,
     store: ws.store,
     tools: registry,
     reporter: options.reporter,
-    decompose: decomposerChain([templateDecomposer(templates)]),
-    plan: plannerChain([templatePlanner(templates, () => new Date())]),
-    policy: readOnlyPolicy,
+    decompose: decomposerChain([templateDecomposer(templates), modelDecomposer(roles)]),
+    plan: plannerChain([templatePlanner(templates, () => new Date()), modelPlanner(roles)]),
+    ...(router.enabled
+      ? { checkPlan: modelPlanCheck(roles, ws.config.models.validateTimeoutMs), review: modelReviewer(roles) }
+      : {}),
+    feed,
+    policy: safety.policy,
+    gatekeeper: async (request, inputs, decision) => {
+      const assessment = await assess({ ...request, inputs, taskId: '' });
+      return {
+        decision: tighten(decision, assessment),
+        ...(assessment ? { assessment: `${assessment.level} risk: ${assessment.reason}` } : {}),
+      };
+    },
+    audit: auditWriter(ws.root),
+    ...(options.approver ? { approver: options.approver } : {}),
     interactive: options.interactive,
-    services: { models: offlineRouter, code: lazyCodeIndexService() },
+    services: { models: router, code: lazyCodeIndexService(), sandbox: safety.sandbox },
     signal: options.signal,
     phrasings: acceptedPhrasings(templates),
   };

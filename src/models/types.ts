@@ -2,8 +2,9 @@
 // src/office/ talks to this interface only; src/models/ implements it over the provider SDKs.
 import type { z } from 'zod';
 import type { Tier } from '../schemas/config.js';
+import type { ModelCallRecord, ModelRole } from '../schemas/model-call.js';
 
-export type ModelRole = 'decompose' | 'plan' | 'validate' | 'review' | 'gatekeeper' | 'ask' | 'embed';
+export type { ModelCallOutcome, ModelCallRecord, ModelRole } from '../schemas/model-call.js';
 
 /** Which tier each role uses. */
 export const ROLE_TIER: Record<ModelRole, Tier> = {
@@ -15,40 +16,6 @@ export const ROLE_TIER: Record<ModelRole, Tier> = {
   ask: 'medium',
   embed: 'embed',
 };
-
-export type ModelCallOutcome =
-  | 'ok'
-  | 'error'
-  | 'timeout'
-  | 'rate_limited'
-  | 'invalid_output'
-  | 'refused_budget'
-  | 'circuit_open'
-  /** Not called: a cloud candidate without its API key. */
-  | 'skipped';
-
-/** One model call (or one refusal to call), as recorded in the task document and telemetry. */
-export interface ModelCallRecord {
-  readonly at: string;
-  readonly role: ModelRole;
-  readonly tier: Tier;
-  readonly provider: string;
-  readonly model: string;
-  readonly tokens_in: number;
-  readonly tokens_out: number;
-  /** True when the provider reported no usage and the counts are estimates. */
-  readonly tokens_estimated: boolean;
-  readonly cost_usd: number;
-  readonly latency_ms: number;
-  readonly cache_hit: boolean;
-  readonly outcome: ModelCallOutcome;
-  readonly error?: string;
-  readonly task_id?: string;
-  /** Groups the records of one generate/embed request (a request with no `ok` record fell back). */
-  readonly request_id?: string;
-  /** True when office cut the middle of the prompt to fit the model's context window. */
-  readonly prompt_trimmed?: boolean;
-}
 
 export interface GenerateRequest<T> {
   readonly role: ModelRole;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Plan, PlanStep } from '../schemas/plan.js';
 import type { StepResult } from '../schemas/task.js';
 import type { ToolPathAccess } from '../tools/define-tool.js';
-import type { Approver, PolicyDecision, PolicyFn, ToolRegistry } from './ports.js';
+import type { Approver, PolicyDecision, PolicyFn, PolicyRequest, ToolRegistry } from './ports.js';
 
 export interface ApprovalRecord {
   plan_id: string;
@@ -25,7 +25,14 @@ export interface ApproveContext {
   readonly interactive: boolean;
   /** --yes: approve what policy would ask about (never what it denies). */
   readonly yes: boolean;
+  /** --yes given to this invocation: only that re-approves a side-effecting step that started before. */
+  readonly yesGivenNow?: boolean;
   readonly approver?: Approver;
+  /**
+   * The gatekeeper: for a plugin tool or a command that no policy rule covers, a model's risk assessment.
+   * It may only tighten the decision (the wiring applies policy's `tighten`).
+   */
+  readonly gatekeeper?: Gatekeeper;
   /** Approvals already stored for this task (from `office approve`, or earlier answers). */
   readonly recorded: readonly ApprovalRecord[];
   /** Step results already stored, keyed by idempotency key. */
@@ -55,6 +62,15 @@ export interface DeniedStep {
   readonly reason: string;
   readonly note?: string;
 }
+
+export type Gatekeeper = (
+  request: PolicyRequest,
+  inputs: unknown,
+  decision: PolicyDecision,
+) => Promise<{ decision: PolicyDecision; assessment?: string }>;
+
+/** Approvals given by a person, as recorded in `by`. */
+const PERSON_APPROVALS = new Set(['office approve', 'user', '--yes']);
 
 /** A tool-wide approval given at the prompt ("approve this tool for the rest of the task"). */
 export const TOOL_SCOPE = '*';
@@ -104,7 +120,28 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
       interactive: ctx.interactive,
       pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
     });
-    if (decision.type === 'allow' && interruptedSideEffect(step, risk, ctx.priorSteps)) {
+    let assessment: string | undefined;
+    const uncovered = !decision.rule.startsWith('rules[') && decision.type !== 'deny';
+    if (ctx.gatekeeper && uncovered && (command || ctx.tools.isPlugin?.(step.action))) {
+      const verdict = await ctx.gatekeeper(
+        {
+          tool: step.action,
+          risk,
+          paths: pathsOf(step, ctx.tools),
+          ...(command ? { command } : {}),
+          interactive: ctx.interactive,
+          pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
+        },
+        step.inputs,
+        decision,
+      );
+      decision = verdict.decision;
+      assessment = verdict.assessment;
+    }
+    const startedBefore = interruptedSideEffect(step, risk, ctx.priorSteps)
+      ? ctx.priorSteps[step.idempotency_key]?.started_at
+      : undefined;
+    if (startedBefore && decision.type !== 'deny') {
       decision = {
         type: 'ask',
         rule: 'rerun-guard',
@@ -122,14 +159,16 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
       continue;
     }
 
+    // A person's approval counts; for a step that started before, only one given after it started.
     const stored = ctx.recorded.find(
       (r) =>
         r.plan_id === ctx.plan.plan_id &&
         r.step_id === step.step_id &&
         r.decision === 'allow' &&
-        r.by !== decision.rule,
+        PERSON_APPROVALS.has(r.by) &&
+        (!startedBefore || r.at > startedBefore),
     );
-    if (stored || toolScoped.has(step.action)) {
+    if (stored || (toolScoped.has(step.action) && !startedBefore)) {
       records.push({
         ...base,
         decision: 'allow',
@@ -139,7 +178,7 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
       });
       continue;
     }
-    if (ctx.yes) {
+    if (startedBefore ? ctx.yesGivenNow : ctx.yes) {
       records.push({ ...base, decision: 'allow', by: '--yes', reason: decision.reason, at: at() });
       continue;
     }
@@ -152,6 +191,7 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
         risk,
         inputs: step.inputs,
         reason: decision.reason,
+        ...(assessment ? { assessment } : {}),
       });
       if (answer.decision === 'approve') {
         if (answer.scope === 'tool') {

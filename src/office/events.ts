@@ -47,6 +47,8 @@ export type LoopEvent =
       action: string;
       status: 'succeeded' | 'failed' | 'reused';
       duration_ms: number;
+      /** The inputs the tool ran with (for the audit trail). */
+      inputs?: unknown;
       summary?: string;
       error?: string;
     }

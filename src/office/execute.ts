@@ -77,8 +77,9 @@ export function resolveRefs(value: unknown, outputs: ReadonlyMap<string, unknown
   return value;
 }
 
+/** A ToolError marked retryable, or any error carrying `retryable: true` (plugins need not import ours). */
 function isRetryable(err: unknown): boolean {
-  return err instanceof ToolError && err.retryable;
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
 }
 
 function messageOf(err: unknown): string {
@@ -96,8 +97,9 @@ async function runWithTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new Error('timeout'));
+      // Settle first: a tool that returns (or throws) when its signal aborts must still count as timed out.
       reject(new ToolError(`timed out after ${Math.round(timeoutMs / 1000)} s (timeout_seconds)`, false));
+      controller.abort(new Error('timeout'));
     }, timeoutMs);
   });
   const interrupted = new Promise<never>((_, reject) => {
@@ -214,6 +216,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
           action: step.action,
           status: 'succeeded',
           duration_ms: Date.now() - started,
+          inputs: parsed.data,
           ...(tool.summarize ? { summary: tool.summarize(output) } : {}),
         });
         return;
@@ -248,6 +251,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
           action: step.action,
           status: 'failed',
           duration_ms: Date.now() - started,
+          inputs: parsed.data,
           error,
         });
         return;

@@ -138,7 +138,7 @@ export function modelPlanner(ctx: ModelRoleContext): Planner {
     const tokens = result.calls.reduce((n, c) => n + c.tokens_in + c.tokens_out, 0);
     const steps = result.value.steps.map((s) => ({
       ...s,
-      idempotency_key: `${req.taskId}:${req.subtask.id}:${s.step_id}:${stepInputHash(s.action, s.inputs)}`,
+      idempotency_key: `${req.taskId}:${req.subtask.id}.p${req.iteration}:${s.step_id}:${stepInputHash(s.action, s.inputs)}`,
     }));
     const plan: Plan = {
       plan_id: `${req.subtask.id}.p${req.iteration}`,

@@ -8,7 +8,7 @@ import type { Subtask } from '../schemas/subtask.js';
 import type { TaskDocument, TaskStatus } from '../schemas/task.js';
 import type { ToolContext, ToolServices } from '../tools/define-tool.js';
 import { resolveInside } from '../util/workspace.js';
-import { approvePlan } from './approve.js';
+import { approvePlan, type Gatekeeper } from './approve.js';
 import type { Decomposer } from './decompose.js';
 import { subtaskOrder } from './decompose.js';
 import type { LoopEvent } from './events.js';
@@ -36,6 +36,9 @@ export interface OfficeDeps {
   /** Model calls and fallbacks, stored in the task document and reported as they happen. */
   readonly feed?: ModelFeed;
   readonly policy: PolicyFn;
+  readonly gatekeeper?: Gatekeeper;
+  /** Appends approval decisions and tool runs to the audit trail. */
+  readonly audit?: (event: LoopEvent) => Promise<void>;
   readonly approver?: Approver;
   readonly interactive: boolean;
   readonly services: ToolServices;
@@ -47,6 +50,8 @@ export interface OfficeDeps {
 
 export interface RunOptions {
   readonly yes?: boolean;
+  /** --yes given to this very invocation (not inherited from the run being resumed). */
+  readonly yesGivenNow?: boolean;
   readonly maxIterations?: number;
   readonly offline?: boolean;
 }
@@ -62,9 +67,20 @@ class TaskSession {
     readonly taskId: string,
   ) {}
 
+  private audited: Promise<void> = Promise.resolve();
+  private auditProblem: string | undefined;
+
   emit = (event: LoopEvent): void => {
     this.deps.reporter.emit(event);
     this.pending.push(event);
+    const audit = this.deps.audit;
+    if (audit && (event.type === 'step_approval' || event.type === 'step_finished')) {
+      this.audited = this.audited
+        .then(() => audit(event))
+        .catch((err: unknown) => {
+          this.auditProblem = `the audit trail could not be written: ${err instanceof Error ? err.message : String(err)}`;
+        });
+    }
   };
 
   recordModelCall = (call: ModelCallRecord): void => {
@@ -73,6 +89,12 @@ class TaskSession {
   };
 
   update = async (mutate: (doc: TaskDocument) => void = () => {}): Promise<TaskDocument> => {
+    await this.audited;
+    if (this.auditProblem) {
+      const message = this.auditProblem;
+      this.auditProblem = undefined;
+      this.emit({ type: 'progress', task_id: this.taskId, step_id: '-', message });
+    }
     const events = this.pending;
     const calls = this.calls;
     this.pending = [];
@@ -80,7 +102,7 @@ class TaskSession {
     const at = new Date().toISOString();
     return this.deps.store.update(this.taskId, (doc) => {
       doc.events.push(...events.map((e) => ({ at, ...e })));
-      doc.model_calls.push(...calls.map((c) => ({ ...c })));
+      doc.model_calls.push(...calls);
       mutate(doc);
     });
   };
@@ -179,10 +201,10 @@ async function runSubtask(
     }
 
     if (!plan) {
-      if (state.iteration >= maxIterations) {
+      if (state.iteration - state.iteration_base >= maxIterations) {
         const reason =
-          `subtask "${subtask.id}" (${subtask.goal}) found no acceptable plan in ${state.iteration} ` +
-          `iteration${state.iteration === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
+          `subtask "${subtask.id}" (${subtask.goal}) found no acceptable plan in ${maxIterations} ` +
+          `iteration${maxIterations === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
         await deps.store.deadLetter({
           task_id: taskId,
           request: doc.request,
@@ -229,7 +251,8 @@ async function runSubtask(
         checkPath: checkPath(deps.workspace),
       });
       let validatedBy = 'rules';
-      if (validation.ok && deps.checkPlan) {
+      // Template plans are trusted as written; a model's plan also gets the small model's sanity check.
+      if (validation.ok && deps.checkPlan && produced.source !== 'template') {
         const check = await deps.checkPlan({ taskId, goal: subtask.goal, plan: validation.plan });
         validatedBy = check.by;
         if (!check.ok) {
@@ -300,7 +323,9 @@ async function runSubtask(
       policy: deps.policy,
       interactive: deps.interactive,
       yes: options.yes ?? false,
+      yesGivenNow: options.yesGivenNow ?? false,
       ...(deps.approver ? { approver: deps.approver } : {}),
+      ...(deps.gatekeeper ? { gatekeeper: deps.gatekeeper } : {}),
       recorded: doc.approvals,
       priorSteps: doc.steps,
       now,
@@ -365,7 +390,8 @@ async function runSubtask(
 
     const toolContext = (step: PlanStep) => toolContextFor(deps, session, step, deps.signal);
     let verdict = await reviewDeterministically({ plan, outcome, tools: deps.tools, toolContext });
-    if (verdict.verdict === 'APPROVE' && deps.review) {
+    const source = doc.plans.find((p) => p.plan.plan_id === plan?.plan_id)?.source;
+    if (verdict.verdict === 'APPROVE' && deps.review && source !== 'template') {
       verdict = await deps.review({
         taskId,
         request: doc.request,
@@ -431,6 +457,14 @@ export async function runTask(
   options: RunOptions & { resumed?: boolean } = {},
 ): Promise<TaskDocument> {
   const release = await deps.store.acquireRun(taskId);
+  const already = await deps.store.read(taskId).catch(async (err) => {
+    await release();
+    throw err;
+  });
+  if (already.status === 'succeeded') {
+    await release();
+    return already;
+  }
   const session = new TaskSession(deps, taskId);
   const unlisten = deps.feed?.listen((activity) => {
     if (activity.type === 'call') session.recordModelCall(activity.call);
@@ -438,9 +472,8 @@ export async function runTask(
   });
   const started = Date.now();
   let status: TaskStatus = 'failed';
-  let doc = await deps.store.read(taskId);
+  let doc = already;
   try {
-    if (doc.status === 'succeeded') return doc;
     session.emit({
       type: 'task_started',
       task_id: taskId,
@@ -478,12 +511,23 @@ export async function runTask(
       doc = await session.update((d) => {
         d.dag = dag;
         d.subtasks = Object.fromEntries(
-          dag.subtasks.map((s) => [s.id, { status: 'pending' as const, iteration: 0, scratchpad: [] }]),
+          dag.subtasks.map((s) => [
+            s.id,
+            { status: 'pending' as const, iteration: 0, iteration_base: 0, scratchpad: [] },
+          ]),
         );
       });
     }
     const dag = doc.dag;
     if (!dag) throw new OfficeError(`task ${taskId} lost its subtask DAG`);
+    if (options.resumed) {
+      session.emit({
+        type: 'decomposed',
+        task_id: taskId,
+        by: 'stored (resumed)',
+        subtasks: dag.subtasks.map((s) => ({ id: s.id, goal: s.goal, dependencies: s.dependencies })),
+      });
+    }
     const order = subtaskOrder(dag) ?? [];
     for (const id of order) {
       const subtask = dag.subtasks.find((s) => s.id === id);

@@ -6,10 +6,12 @@ import type { Template } from '../schemas/template.js';
 
 /** Trims, folds white space and drops a trailing question mark or full stop. */
 export function normaliseRequest(request: string): string {
+  // A final "." ends a sentence only after a word ("… in src."); after a space or a dot it is a path ("in .").
   return request
     .trim()
     .replace(/\s+/g, ' ')
-    .replace(/[?.!]+$/, '')
+    .replace(/[?!]+$/, '')
+    .replace(/(?<=[\w"'`)])\.$/, '')
     .trim();
 }
 
@@ -72,17 +74,20 @@ function subtasksOf(match: Match, prefix: string, after: string | undefined): Su
  */
 export function decomposeWithTemplates(request: string, templates: readonly Template[]): SubtaskDag | null {
   const whole = normaliseRequest(request);
-  const single = matchClause(whole, templates);
-  if (single) return { subtasks: subtasksOf(single, '', undefined) };
+  // Clauses first: "find X in src then list lib" is two jobs, though "find …" alone would swallow the rest.
   const clauses = whole.split(/\s*(?:;|,?\s+and then\s+|,?\s+then\s+)\s*/i).filter(Boolean);
-  if (clauses.length < 2) return null;
-  const matches = clauses.map((c) => matchClause(normaliseRequest(c), templates));
-  if (matches.some((m) => m === undefined)) return null;
-  const subtasks: Subtask[] = [];
-  matches.forEach((m, i) => {
-    subtasks.push(...subtasksOf(m as Match, `c${i + 1}-`, subtasks.at(-1)?.id));
-  });
-  return { subtasks };
+  if (clauses.length > 1) {
+    const matches = clauses.map((c) => matchClause(normaliseRequest(c), templates));
+    if (matches.every((m) => m !== undefined)) {
+      const subtasks: Subtask[] = [];
+      matches.forEach((m, i) => {
+        subtasks.push(...subtasksOf(m, `c${i + 1}-`, subtasks.at(-1)?.id));
+      });
+      return { subtasks };
+    }
+  }
+  const single = matchClause(whole, templates);
+  return single ? { subtasks: subtasksOf(single, '', undefined) } : null;
 }
 
 export function stepInputHash(action: string, inputs: unknown): string {
@@ -112,7 +117,7 @@ export function planFromTemplate(
       inputs,
       timeout_seconds: step.timeout_seconds ?? 300,
       parallelizable: step.parallelizable ?? false,
-      idempotency_key: `${taskId}:${subtask.id}:${step.step_id}:${stepInputHash(step.action, inputs)}`,
+      idempotency_key: `${taskId}:${subtask.id}.p${iteration}:${step.step_id}:${stepInputHash(step.action, inputs)}`,
       dependencies: step.dependencies ?? [],
     };
   });

@@ -119,6 +119,8 @@ export const configSchema = z.strictObject({
       outputLimitBytes: z.int().min(1_024).default(1_048_576),
       /** Environment variables a sandboxed command may see (besides a minimal PATH, HOME, LANG). */
       envAllowlist: z.array(z.string()).default([]),
+      /** Workspace directories a sandboxed command may write; the rest of the workspace is read-only (bwrap). */
+      writeScopes: z.array(z.string()).default([]),
     })
     .prefault({}),
   /** Extra tool modules, as globs relative to the workspace. */

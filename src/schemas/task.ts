@@ -1,5 +1,6 @@
 // Task document (the seed's "Archives" and "Task Scratchpad"): everything one task produced, stored as it happens.
 import { z } from 'zod';
+import { modelCallRecordSchema } from './model-call.js';
 import { planSchema } from './plan.js';
 import { reviewVerdictSchema } from './review.js';
 import { subtaskDagSchema } from './subtask.js';
@@ -93,27 +94,16 @@ export type TaskEvent = z.infer<typeof taskEventSchema>;
 
 export const subtaskStateSchema = z.strictObject({
   status: z.enum(subtaskStatuses),
+  /** Plans made for this subtask so far (plan ids count up: <subtask>.p1, .p2, …). */
   iteration: z.int().min(0),
+  /** Iterations before the last `office dlq retry`: the limit counts from here. */
+  iteration_base: z.int().min(0).default(0),
   /** Feedback kept across REVISE rounds, handed to the next plan (the scratchpad). */
   scratchpad: z.array(z.string()),
   result: z.unknown().optional(),
   current_plan_id: z.string().optional(),
 });
 export type SubtaskState = z.infer<typeof subtaskStateSchema>;
-
-export const modelCallRecordSchema = z.looseObject({
-  at: z.string(),
-  role: z.string(),
-  tier: z.string(),
-  provider: z.string(),
-  model: z.string(),
-  tokens_in: z.number(),
-  tokens_out: z.number(),
-  cost_usd: z.number(),
-  latency_ms: z.number(),
-  cache_hit: z.boolean(),
-  outcome: z.string(),
-});
 
 export const taskOptionsSchema = z.looseObject({
   yes: z.boolean().default(false),

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { z } from 'zod';
-import { CorruptFileError, TaskBusy, TaskNotFound, UsageError } from '../errors.js';
+import { CorruptFileError, TaskBusy, TaskExists, TaskNotFound, UsageError } from '../errors.js';
 import { type TaskDocument, taskDocumentSchema } from '../schemas/task.js';
 import { withFileLock, writeFileAtomic } from '../util/files.js';
 import { officeDir } from '../util/workspace.js';
@@ -55,7 +56,7 @@ function isAlive(pid: number): boolean {
 /** A new task id: sortable by time, short enough to type. */
 export function newTaskId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /** lowdb adapter: zod-checked reads, atomic writes with unique temp names (lowdb's own is unsafe across processes). */
@@ -144,6 +145,7 @@ export function createTaskStore(workspace: string): TaskStore {
       checkId(doc.task_id);
       const path = taskPath(doc.task_id);
       await withFileLock(path, async () => {
+        if (existsSync(path)) throw new TaskExists(doc.task_id);
         const db = new Low(new CheckedJsonFile(path, taskDocumentSchema), taskDocumentSchema.parse(doc));
         await db.write();
       });

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ToolRegistry } from '../office/ports.js';
+import { ToolError } from '../errors.js';
 import { risks } from '../schemas/config.js';
 import { defineTool, isToolDefinition, type ToolDefinition } from './define-tool.js';
 
@@ -22,6 +23,8 @@ export interface LoadedRegistry extends ToolRegistry {
 export interface PluginApi {
   readonly defineTool: typeof defineTool;
   readonly z: typeof z;
+  /** Throw `new ToolError(message, true)` for a failure worth retrying (or any error with `retryable: true`). */
+  readonly ToolError: typeof ToolError;
 }
 
 const toolShape = z.looseObject({
@@ -44,7 +47,7 @@ async function toolsOfModule(path: string): Promise<unknown[]> {
   const found: unknown[] = Object.values(mod).filter(isToolDefinition);
   const factory = mod.officeTools;
   if (typeof factory === 'function') {
-    const made = await (factory as (api: PluginApi) => unknown)({ defineTool, z });
+    const made = await (factory as (api: PluginApi) => unknown)({ defineTool, z, ToolError });
     found.push(...(Array.isArray(made) ? made : [made]));
   }
   return found;
@@ -78,7 +81,13 @@ export async function loadTools(options: {
 
   const builtinDir = options.builtinDir ?? BUILTIN_DIR.pathname;
   for (const name of (await readdir(builtinDir).catch(() => [] as string[])).filter(isModuleFile).sort()) {
-    for (const tool of await toolsOfModule(join(builtinDir, name))) add(tool, 'builtin');
+    try {
+      for (const tool of await toolsOfModule(join(builtinDir, name))) add(tool, 'builtin');
+    } catch (err) {
+      problems.push(
+        `built-in tools ${name}: could not be loaded (${(err as Error).message.split('\n')[0]}); skipped`,
+      );
+    }
   }
 
   for (const pattern of options.plugins) {

@@ -56,7 +56,7 @@ export async function dlqRetryCommand(task: string, flags: RunFlags): Promise<Ex
     for (const s of Object.values(d.subtasks)) {
       if (s.status !== 'dead_lettered') continue;
       s.status = 'pending';
-      s.iteration = 0;
+      s.iteration_base = s.iteration;
       delete s.current_plan_id;
       s.scratchpad.push('retried from the dead-letter queue');
     }
@@ -65,5 +65,5 @@ export async function dlqRetryCommand(task: string, flags: RunFlags): Promise<Ex
     d.events.push({ at: new Date().toISOString(), type: 'dlq_retry' });
   });
   await ws.store.removeDeadLetter(taskId);
-  return driveTask(ws, flags, taskId, true);
+  return driveTask(ws, flags, { taskId, resumed: true, inheritedYes: false });
 }

@@ -1,6 +1,8 @@
 // `office run` and `office resume`: one task through the whole loop, reported as it goes.
-import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
-import { newTaskDocument, runTask } from '../../office/orchestrate.js';
+import { EXIT, type ExitCode, exitCodeForStatus, TaskExists, UsageError } from '../../errors.js';
+import { approvalModes } from '../../schemas/config.js';
+import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
+import { newTaskDocument, type RunOptions, runTask } from '../../office/orchestrate.js';
 import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
@@ -16,6 +18,21 @@ export interface RunFlags {
   readonly maxIterations?: string;
   readonly ci?: boolean;
   readonly offline?: boolean;
+  readonly model?: readonly string[];
+  readonly approval?: string;
+  readonly sandbox?: string;
+  readonly recordResponses?: string;
+  readonly replayResponses?: string;
+}
+
+function parseChoice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
 }
 
 function parseMaxIterations(value: string | undefined): number | undefined {
@@ -36,11 +53,14 @@ function reporterFor(flags: RunFlags): Reporter {
 }
 
 /** Ctrl-C aborts the loop, which stores its state and ends `interrupted`; a second Ctrl-C exits at once. */
-function interruptOnSigint(): { signal: AbortSignal; dispose: () => void } {
+function interruptOnSigint(notice: { current: (message: string) => void }): {
+  signal: AbortSignal;
+  dispose: () => void;
+} {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\noffice: interrupted — saving state (Ctrl-C again to quit at once)\n');
+    notice.current('interrupted — saving state (Ctrl-C again to quit at once)');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -68,33 +88,88 @@ function printOutcome(
   return doc.status === 'running' ? EXIT.failed : exitCodeForStatus(doc.status);
 }
 
+/** Runs a new task (`request`) or an existing one (`taskId`): the parts are built before a task is created,
+ * so a configuration error leaves nothing behind. */
 export async function driveTask(
   ws: Workspace,
   flags: RunFlags,
-  taskId: string,
-  resumed: boolean,
+  target:
+    | { readonly taskId: string; readonly resumed: true; readonly inheritedYes: boolean }
+    | { readonly request: string },
 ): Promise<ExitCode> {
-  const reporter = reporterFor(flags);
-  const { signal, dispose } = interruptOnSigint();
+  const maxIterations = parseMaxIterations(flags.maxIterations);
+  const approvalMode = parseChoice('--approval', flags.approval, approvalModes);
+  const sandboxMode = parseChoice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
+  const notice = {
+    current: (m: string): void => {
+      process.stderr.write(`\noffice: ${m}\n`);
+    },
+  };
+  const { signal, dispose } = interruptOnSigint(notice);
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json);
+  // The terminal UI only for a person at a terminal; its import alone costs most of a second.
+  const ui =
+    interactive && flags.output !== 'stream-json'
+      ? (await import('../../ui/ink-session.js')).createInkSession({ signal })
+      : undefined;
+  if (ui) notice.current = (m) => ui.notice(m);
+  const reporter = ui?.reporter ?? reporterFor(flags);
   try {
-    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json);
+    const before = 'taskId' in target ? await ws.store.read(target.taskId) : undefined;
     const deps = await buildDeps(ws, {
       reporter,
       signal,
       interactive,
-      onWarning: (m) => process.stderr.write(`office: ${m}\n`),
+      onWarning: (m) => notice.current(m),
+      ...(ui ? { approver: ui.approver } : {}),
+      ...(approvalMode ? { approvalMode } : {}),
+      ...(sandboxMode ? { sandboxMode } : {}),
+      offline: flags.offline ?? false,
+      ...(flags.model ? { modelOverrides: flags.model } : {}),
+      ...(flags.recordResponses ? { recordResponses: flags.recordResponses } : {}),
+      ...(flags.replayResponses ? { replayResponses: flags.replayResponses } : {}),
+      ...(before
+        ? {
+            spent: {
+              [before.task_id]: {
+                tokens: before.model_calls.reduce((n, c) => n + c.tokens_in + c.tokens_out, 0),
+                usd: before.model_calls.reduce((n, c) => n + c.cost_usd, 0),
+              },
+            },
+          }
+        : {}),
     });
-    const maxIterations = parseMaxIterations(flags.maxIterations);
-    await runTask(deps, taskId, {
-      resumed,
-      yes: flags.yes ?? false,
+    const yesNow = flags.yes ?? false;
+    const options = {
+      yes: yesNow || ('inheritedYes' in target && target.inheritedYes),
+      yesGivenNow: yesNow,
       offline: flags.offline ?? false,
       ...(maxIterations ? { maxIterations } : {}),
-    });
+    };
+    const taskId = 'taskId' in target ? target.taskId : await createTask(ws, target.request, options);
+    await runTask(deps, taskId, { ...options, resumed: 'taskId' in target });
+    await ui?.close();
     const doc = await ws.store.read(taskId);
+    if (!flags.json && flags.output !== 'stream-json' && doc.model_calls.length > 0) {
+      process.stderr.write(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}\n`);
+    }
     return printOutcome(doc, flags, (d) => renderResult(d, deps.tools));
   } finally {
+    await ui?.close();
     dispose();
+  }
+}
+
+/** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
+async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const taskId = newTaskId();
+    try {
+      await ws.store.create(newTaskDocument(taskId, request, ws.root, options, new Date()));
+      return taskId;
+    } catch (err) {
+      if (!(err instanceof TaskExists) || attempt >= 5) throw err;
+    }
   }
 }
 
@@ -125,22 +200,7 @@ export async function runCommand(request: string, flags: RunFlags): Promise<Exit
   parseMaxIterations(flags.maxIterations);
   reporterFor(flags);
   const ws = await openWorkspace(flags.dir);
-  const taskId = newTaskId();
-  const maxIterations = parseMaxIterations(flags.maxIterations);
-  await ws.store.create(
-    newTaskDocument(
-      taskId,
-      request,
-      ws.root,
-      {
-        yes: flags.yes ?? false,
-        offline: flags.offline ?? false,
-        ...(maxIterations ? { maxIterations } : {}),
-      },
-      new Date(),
-    ),
-  );
-  return driveTask(ws, flags, taskId, false);
+  return driveTask(ws, flags, { request });
 }
 
 export async function resumeCommand(task: string, flags: RunFlags): Promise<ExitCode> {
@@ -159,12 +219,11 @@ export async function resumeCommand(task: string, flags: RunFlags): Promise<Exit
   const { maxIterations: stored } = doc.options;
   return driveTask(
     ws,
+    { ...flags, ...(flags.maxIterations === undefined && stored ? { maxIterations: String(stored) } : {}) },
     {
-      ...flags,
-      ...(flags.maxIterations === undefined && stored ? { maxIterations: String(stored) } : {}),
-      yes: (flags.yes ?? false) || doc.options.yes,
+      taskId,
+      resumed: true,
+      inheritedYes: doc.options.yes,
     },
-    taskId,
-    true,
   );
 }

@@ -1,6 +1,7 @@
 // `office list`, `office show`, `office status`, `office approve`: reading and annotating stored tasks.
 import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
 import { TOOL_SCOPE } from '../../office/approve.js';
+import { taskStatuses } from '../../schemas/task.js';
 import { taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import { openWorkspace } from '../wiring.js';
 
@@ -13,6 +14,9 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
   const ws = await openWorkspace(flags.dir);
   const { tasks, problems } = await ws.store.list();
   for (const p of problems) process.stderr.write(`office: ${p.message}\n`);
+  if (flags.status !== undefined && !(taskStatuses as readonly string[]).includes(flags.status)) {
+    throw new UsageError(`--status takes one of ${taskStatuses.join(', ')}, not "${flags.status}"`);
+  }
   const limit = flags.limit === undefined ? Number.POSITIVE_INFINITY : Number(flags.limit);
   if (!(limit > 0)) throw new UsageError(`--limit takes a positive number, not "${flags.limit}"`);
   const shown = tasks.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);

@@ -1,0 +1,20 @@
+// `office graph` (Receptionist): prints the call graph of a directory as JSON or Graphviz dot.
+import { resolve } from 'node:path';
+import { formatGraph, graphFormats } from '../../code/format.js';
+import { EXIT, type ExitCode } from '../../errors.js';
+import { configSchema } from '../../schemas/config.js';
+import { type CodeCommandDeps, chooseFormat, codeService, withIndexProgress } from './trace.js';
+
+export interface GraphCommandOptions {
+  dir?: string;
+  format?: string;
+  json?: boolean;
+}
+
+export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandDeps = {}): Promise<ExitCode> {
+  const format = chooseFormat(opts.json ? 'json' : opts.format, graphFormats, '--format');
+  const service = deps.service ?? codeService(deps.config ?? configSchema.parse({}).code);
+  const graph = await withIndexProgress((progress) => service.graph(resolve(opts.dir ?? '.'), progress));
+  process.stdout.write(formatGraph(graph, format));
+  return EXIT.ok;
+}

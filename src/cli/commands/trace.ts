@@ -1,0 +1,101 @@
+// `office trace FROM TO` (Receptionist): prints the call paths between two symbols as text, JSON, Mermaid or dot.
+import { resolve } from 'node:path';
+import { createCodeIndexService } from '../../code/code-service.js';
+import { formatTrace, traceFormats } from '../../code/format.js';
+import type { CodeIndexService, IndexOptions } from '../../code/service.js';
+import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { configSchema, type OfficeConfig } from '../../schemas/config.js';
+
+export interface TraceCommandOptions {
+  dir?: string;
+  maxPaths?: string;
+  maxDepth?: string;
+  format?: string;
+  json?: boolean;
+}
+
+/** What the caller may supply: the workspace's code settings, and a service (tests, or one shared per process). */
+export interface CodeCommandDeps {
+  readonly config?: OfficeConfig['code'];
+  readonly service?: CodeIndexService;
+}
+
+export async function traceCommand(
+  from: string,
+  to: string,
+  opts: TraceCommandOptions,
+  deps: CodeCommandDeps = {},
+): Promise<ExitCode> {
+  const format = chooseFormat(opts.json ? 'json' : opts.format, traceFormats, '--format');
+  const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
+  const config = deps.config ?? configSchema.parse({}).code;
+  const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
+  const service = deps.service ?? codeService(config);
+  const dir = resolve(opts.dir ?? '.');
+  const result = await withIndexProgress((progress) =>
+    service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
+  );
+  process.stdout.write(formatTrace(result, format));
+  return result.status === 'found' ? EXIT.ok : EXIT.failed;
+}
+
+export function codeService(config: OfficeConfig['code']): CodeIndexService {
+  return createCodeIndexService({
+    exclude: config.exclude,
+    maxFileBytes: config.maxFileBytes,
+    maxDepth: config.maxDepth,
+  });
+}
+
+/** Checks a `--format` value against the formats a command prints. */
+export function chooseFormat<F extends string>(
+  value: string | undefined,
+  formats: readonly F[],
+  flag: string,
+): F {
+  const format = value ?? formats[0]!;
+  if (!(formats as readonly string[]).includes(format)) {
+    throw new UsageError(`${flag} must be one of ${formats.join(', ')} (got "${format}").`);
+  }
+  return format as F;
+}
+
+function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  }
+  return n;
+}
+
+/**
+ * Runs an index-backed query with a progress bar on stderr while files are parsed, only when stderr is a
+ * terminal: stdout carries the answer, and a pipe or CI log gets no bar.
+ */
+export async function withIndexProgress<T>(query: (options: IndexOptions) => Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY) return query({});
+  const { default: progress } = await import('cli-progress');
+  const bar = new progress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'indexing [{bar}] {value}/{total} files',
+      clearOnComplete: true,
+      hideCursor: true,
+    },
+    progress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    return await query({
+      onProgress: (done, total) => {
+        if (!started) {
+          bar.start(total, done);
+          started = true;
+        } else bar.update(done);
+      },
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}

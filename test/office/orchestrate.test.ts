@@ -1,0 +1,85 @@
+// Office Manager in-process, wired as the CLI wires it: feedback reaches the next plan, finished tasks stay finished.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildDeps, openWorkspace, type Workspace } from '../../src/cli/wiring.js';
+import type { LoopEvent } from '../../src/office/events.js';
+import { newTaskDocument, type OfficeDeps, runTask } from '../../src/office/orchestrate.js';
+import type { PlanRequest } from '../../src/office/plan.js';
+import { installFixtures, makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
+
+let ws: TempWorkspace;
+let workspace: Workspace;
+let events: LoopEvent[];
+
+beforeEach(async () => {
+  ws = await makeWorkspace();
+  await ws.write('src/a.ts', '// TODO a\n');
+  await installFixtures(ws, { maxIterations: 3 });
+  workspace = await openWorkspace(ws.root);
+  events = [];
+});
+afterEach(async () => {
+  await ws.cleanup();
+});
+
+async function deps(): Promise<OfficeDeps> {
+  return buildDeps(workspace, {
+    reporter: { emit: (e) => events.push(e) },
+    signal: new AbortController().signal,
+    interactive: false,
+    onWarning: (m) => {
+      throw new Error(`unexpected warning: ${m}`);
+    },
+  });
+}
+
+async function newTask(id: string, request: string): Promise<void> {
+  await workspace.store.create(newTaskDocument(id, request, ws.root, {}, new Date()));
+}
+
+describe('runTask', () => {
+  it('runs a task to succeeded and records every transition as an event', async () => {
+    await newTask('t-1', 'find TODO in src');
+    const doc = await runTask(await deps(), 't-1');
+    const stored = await workspace.store.read('t-1');
+    expect(stored.status).toBe('succeeded');
+    expect(doc.task_id).toBe('t-1');
+    const types = stored.events.map((e) => e.type);
+    expect(types[0]).toBe('task_started');
+    expect(types.at(-1)).toBe('task_finished');
+    expect(events.map((e) => e.type)).toEqual(types);
+  });
+
+  it('leaves a task that already succeeded as succeeded when run again', async () => {
+    await newTask('t-1', 'find TODO in src');
+    await runTask(await deps(), 't-1');
+    await runTask(await deps(), 't-1');
+    expect((await workspace.store.read('t-1')).status).toBe('succeeded');
+  });
+
+  it('hands the review feedback of each round to the next plan through the scratchpad', async () => {
+    await newTask('t-1', 'ask the picky tool');
+    const base = await deps();
+    const seen: PlanRequest[] = [];
+    const plan = (req: PlanRequest) => {
+      seen.push(req);
+      return base.plan(req);
+    };
+    await runTask({ ...base, plan }, 't-1');
+    expect(seen.map((r) => r.iteration)).toEqual([1, 2, 3]);
+    expect(seen[0]?.scratchpad).toEqual([]);
+    expect(seen[2]?.scratchpad).toHaveLength(2);
+    expect(seen[2]?.scratchpad.every((n) => n.includes('lacks approved.flag'))).toBe(true);
+    expect((await workspace.store.read('t-1')).status).toBe('dead_lettered');
+  });
+
+  it('stops a task whose write step needs approval, and records what is waiting', async () => {
+    await newTask('t-1', 'count once');
+    await runTask(await deps(), 't-1');
+    const doc = await workspace.store.read('t-1');
+    expect(doc.status).toBe('needs_approval');
+    expect(doc.approvals).toContainEqual(
+      expect.objectContaining({ step_id: 'only', tool: 'count_step', decision: 'ask', risk: 'write' }),
+    );
+    expect(Object.keys(doc.steps)).toEqual([]);
+  });
+});
