@@ -2,6 +2,9 @@
 import chalk from 'chalk';
 import type { LoopEvent } from '../office/events.js';
 import type { Reporter } from '../office/ports.js';
+import { redact, secretValuesFromEnv } from '../util/redact.js';
+
+const SECRETS = secretValuesFromEnv(process.env);
 
 function ms(n: number): string {
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -9,7 +12,7 @@ function ms(n: number): string {
 
 /** One plain line per meaningful event, on stderr (stdout stays for results). */
 export function plainReporter(
-  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  write: (line: string) => void = (l) => process.stderr.write(`${redact(l, { secrets: SECRETS })}\n`),
 ): Reporter {
   return {
     emit(e: LoopEvent) {
@@ -88,7 +91,7 @@ export function plainReporter(
 
 /** `--output stream-json`: every event as one JSON line on stdout. */
 export function streamJsonReporter(
-  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  write: (line: string) => void = (l) => process.stdout.write(`${redact(l, { secrets: SECRETS })}\n`),
 ): Reporter {
   return { emit: (e) => write(JSON.stringify({ at: new Date().toISOString(), ...e })) };
 }
