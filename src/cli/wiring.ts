@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { decomposerChain, templateDecomposer } from '../office/decompose.js';
 import type { OfficeDeps } from '../office/orchestrate.js';
-import { plannerChain, templatePlanner } from '../office/plan.js';
+import { memoryPlanner, plannerChain, templatePlanner } from '../office/plan.js';
 import type { Approver, Reporter } from '../office/ports.js';
 import { tighten } from '../policy/gatekeeper.js';
 import type { SandboxMode } from '../tools/sandbox.js';
@@ -109,7 +109,11 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Of
     tools: registry,
     reporter: options.reporter,
     decompose: decomposerChain([templateDecomposer(templates), modelDecomposer(roles)]),
-    plan: plannerChain([templatePlanner(templates, () => new Date()), modelPlanner(roles)]),
+    plan: plannerChain([
+      templatePlanner(templates, () => new Date()),
+      memoryPlanner(() => new Date()),
+      modelPlanner(roles),
+    ]),
     ...(router.enabled
       ? { checkPlan: modelPlanCheck(roles, ws.config.models.validateTimeoutMs), review: modelReviewer(roles) }
       : {}),

@@ -16,7 +16,7 @@ import type { ModelFeed } from './model-feed.js';
 import type { PlanCheck } from './model-roles.js';
 import { executePlan } from './execute.js';
 import type { Planner } from './plan.js';
-import type { Approver, PolicyFn, Reporter, TaskStore, ToolRegistry } from './ports.js';
+import type { Approver, PlanMemory, PolicyFn, Reporter, TaskStore, ToolRegistry } from './ports.js';
 import { reviewDeterministically } from './review.js';
 import type { Reviewer } from './reviewer.js';
 import { validatePlan } from './validate.js';
@@ -35,6 +35,8 @@ export interface OfficeDeps {
   readonly checkPlan?: (request: { taskId: string; goal: string; plan: Plan }) => Promise<PlanCheck>;
   /** Model calls and fallbacks, stored in the task document and reported as they happen. */
   readonly feed?: ModelFeed;
+  /** Plan memory: similar past plans into planning, outcomes out. */
+  readonly memory?: PlanMemory;
   readonly policy: PolicyFn;
   readonly gatekeeper?: Gatekeeper;
   /** Appends approval decisions and tool runs to the audit trail. */
@@ -176,6 +178,58 @@ function resultOf(plan: Plan, outputs: ReadonlyMap<string, { output?: unknown }>
   return resultStep ? outputs.get(resultStep)?.output : undefined;
 }
 
+/** Stores a plan's outcome in memory; memory trouble is reported and never stops the run. */
+async function remember(
+  session: TaskSession,
+  o: {
+    kind: 'success' | 'failure';
+    request: string;
+    subtask: Subtask;
+    source: string;
+    plan: Plan;
+    reasons: string[];
+    durationMs: number;
+  },
+): Promise<void> {
+  const memory = session.deps.memory;
+  // A template's success teaches nothing (the template is already the answer), and skipping it keeps the
+  // vector index out of runs that need no model.
+  if (!memory || (o.kind === 'success' && o.source === 'template')) return;
+  try {
+    await memory.remember({
+      kind: o.kind,
+      taskId: session.taskId,
+      request: o.request,
+      subtaskId: o.subtask.id,
+      goal: o.subtask.goal,
+      planSource: o.source,
+      plan: {
+        plan_id: o.plan.plan_id,
+        steps: o.plan.steps.map((s) => ({
+          step_id: s.step_id,
+          action: s.action,
+          inputs: s.inputs,
+          dependencies: s.dependencies ?? [],
+          parallelizable: s.parallelizable ?? false,
+          timeout_seconds: s.timeout_seconds ?? 300,
+        })),
+        ...(o.plan.confidence !== undefined ? { confidence: o.plan.confidence } : {}),
+      },
+      reasons: o.reasons,
+      durationMs: o.durationMs,
+      tokens:
+        typeof o.plan.metadata.estimated_cost_tokens === 'number' ? o.plan.metadata.estimated_cost_tokens : 0,
+    });
+  } catch (err) {
+    session.emit({
+      type: 'progress',
+      task_id: session.taskId,
+      step_id: '-',
+      message: `plan memory could not be written: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+}
+
 async function runSubtask(
   session: TaskSession,
   subtask: Subtask,
@@ -225,6 +279,16 @@ async function runSubtask(
         if (s) s.status = 'planning';
       });
       const inputs = Object.fromEntries(subtask.dependencies.map((id) => [id, doc.subtasks[id]?.result]));
+      // Templates need no memory; for everything else, recall similar plans and lessons once per round.
+      const recalled =
+        deps.memory && !subtask.template
+          ? await deps.memory.recall({
+              taskId,
+              request: doc.request,
+              subtaskId: subtask.id,
+              goal: subtask.goal,
+            })
+          : undefined;
       const produced = await deps.plan({
         taskId,
         request: doc.request,
@@ -232,6 +296,8 @@ async function runSubtask(
         iteration,
         scratchpad: state.scratchpad,
         inputs,
+        ...(recalled?.text ? { memory: recalled.text } : {}),
+        ...(recalled?.reusable ? { reusable: recalled.reusable } : {}),
       });
       if (!produced) {
         await session.update((d) => {
@@ -312,7 +378,20 @@ async function runSubtask(
           );
         }
       });
-      if (!validation.ok) continue;
+      if (!validation.ok) {
+        if (validation.plan) {
+          await remember(session, {
+            kind: 'failure',
+            request: doc.request,
+            subtask,
+            source: produced.source,
+            plan: validation.plan,
+            reasons: validation.issues.map((i) => i.message),
+            durationMs: 0,
+          });
+        }
+        continue;
+      }
       plan = validation.plan;
     }
 
@@ -368,7 +447,18 @@ async function runSubtask(
       }
     });
     if (approval.status === 'needs_approval') return 'needs_approval';
-    if (approval.status === 'denied') continue;
+    if (approval.status === 'denied') {
+      await remember(session, {
+        kind: 'failure',
+        request: doc.request,
+        subtask,
+        source: doc.plans.find((p) => p.plan.plan_id === planId)?.source ?? 'model',
+        plan,
+        reasons: approval.denied.map((x) => `${x.tool} was refused: ${x.reason}`),
+        durationMs: 0,
+      });
+      continue;
+    }
 
     await session.update((d) => {
       const s = d.subtasks[subtask.id];
@@ -413,6 +503,21 @@ async function runSubtask(
       by: verdict.by,
     });
     const finalPlan = plan;
+    await remember(session, {
+      kind: verdict.verdict === 'APPROVE' ? 'success' : 'failure',
+      request: doc.request,
+      subtask,
+      source: source ?? 'model',
+      plan,
+      reasons:
+        verdict.verdict === 'APPROVE'
+          ? []
+          : [verdict.summary, ...verdict.feedback.flatMap((f) => (f.suggestion ? [f.suggestion] : []))],
+      durationMs: [...outcome.results.values()].reduce(
+        (n, r) => n + (r.finished_at ? Date.parse(r.finished_at) - Date.parse(r.started_at) : 0),
+        0,
+      ),
+    });
     await session.update((d) => {
       d.reviews.push({
         plan_id: finalPlan.plan_id,

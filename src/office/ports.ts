@@ -55,3 +55,56 @@ export interface PolicyRequest {
 }
 
 export type PolicyFn = (request: PolicyRequest) => PolicyDecision;
+
+/** A past plan worth reusing as it is: same request and subtask goal, succeeded, on an unchanged workspace. */
+export interface ReusablePlan {
+  readonly memory_id: string;
+  /** The steps as they ran (action, inputs, dependencies, parallelizable, timeout_seconds). */
+  readonly steps: readonly {
+    readonly step_id: string;
+    readonly action: string;
+    readonly inputs: Readonly<Record<string, unknown>>;
+    readonly dependencies?: readonly string[];
+    readonly parallelizable?: boolean;
+    readonly timeout_seconds?: number;
+  }[];
+  readonly confidence?: number;
+}
+
+export interface RecallQuery {
+  readonly taskId: string;
+  readonly request: string;
+  readonly subtaskId: string;
+  readonly goal: string;
+}
+
+export interface Recollection {
+  /** Similar successes and lessons from failures, as prompt text already trimmed to a budget ('' when none). */
+  readonly text: string;
+  readonly reusable?: ReusablePlan;
+}
+
+/** What happened to one plan, for memory ("Corporate Knowledge"). */
+export interface PlanOutcome {
+  readonly kind: 'success' | 'failure';
+  readonly taskId: string;
+  readonly request: string;
+  readonly subtaskId: string;
+  readonly goal: string;
+  readonly planSource: string;
+  readonly plan: {
+    readonly plan_id: string;
+    readonly steps: ReusablePlan['steps'];
+    readonly confidence?: number;
+  };
+  /** For failures: the validator's, approver's or reviewer's reasons. */
+  readonly reasons: readonly string[];
+  readonly durationMs: number;
+  readonly tokens: number;
+}
+
+/** Plan memory: similar past plans and lessons in, outcomes out. */
+export interface PlanMemory {
+  recall(query: RecallQuery): Promise<Recollection>;
+  remember(outcome: PlanOutcome): Promise<void>;
+}
