@@ -72,11 +72,8 @@ export function auditWriter(workspace: string): (event: LoopEvent) => Promise<vo
   return async (event) => {
     if (event.type === 'step_approval') {
       const { type: _t, task_id, decision, ...data } = event;
-      await appendAudit(
-        workspace,
-        { type: decision === 'allow' ? 'approval' : 'refusal', task_id, decision, ...data },
-        { secrets },
-      );
+      const type = decision === 'allow' ? 'approval' : decision === 'deny' ? 'refusal' : 'approval_needed';
+      await appendAudit(workspace, { type, task_id, decision, ...data }, { secrets });
     } else if (event.type === 'step_finished' && event.status !== 'reused') {
       const { type: _t, task_id, ...data } = event;
       await appendAudit(workspace, { type: 'tool_run', task_id, ...data }, { secrets });

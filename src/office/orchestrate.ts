@@ -539,7 +539,13 @@ async function runSubtask(
         };
       } else {
         delete s.current_plan_id;
-        s.scratchpad.push(`review of plan ${finalPlan.plan_id} asked for a revision: ${verdict.summary}`);
+        const points = verdict.feedback.map(
+          (f) =>
+            `${f.step_id ? `${f.step_id}: ` : ''}${f.problem}${f.suggestion ? ` (${f.suggestion})` : ''}`,
+        );
+        s.scratchpad.push(
+          `review of plan ${finalPlan.plan_id} asked for a revision: ${verdict.summary}${points.length > 0 && verdict.by !== 'rules' ? `; ${points.join('; ')}` : ''}`,
+        );
       }
     });
     if (verdict.verdict === 'APPROVE') {

@@ -174,6 +174,11 @@ export function validatePlan(candidate: unknown, ctx: ValidationContext): Valida
           );
       }
     }
+    if (result.success) {
+      for (const problem of tool.check?.(result.data) ?? []) {
+        add('tool_check', `step "${id}" (${step.action}): ${problem}`, id);
+      }
+    }
   }
 
   const cycle = findCycle(deps);

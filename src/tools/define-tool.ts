@@ -66,6 +66,8 @@ export interface ToolDefinition<I = unknown, O = unknown> {
   paths?(input: I): readonly ToolPathAccess[];
   /** For tools that run programs: the argv, for command allowlists. */
   command?(input: I): readonly string[];
+  /** Tool-specific checks the plan validator runs on a step's inputs; each string is one problem. */
+  check?(input: I): readonly string[];
   run(input: I, ctx: ToolContext): Promise<O>;
   /** Deterministic check of a finished step's output; a failed check makes the reviewer ask for a revision. */
   review?(input: I, output: O, ctx: ToolContext): ToolReview | Promise<ToolReview>;
