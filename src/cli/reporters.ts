@@ -41,7 +41,7 @@ export function plainReporter(
             );
           break;
         case 'step_approval':
-          if (e.decision !== 'allow' || e.by !== 'default/read') {
+          if (e.decision !== 'allow' || e.risk !== 'read') {
             const colour =
               e.decision === 'allow' ? chalk.green : e.decision === 'deny' ? chalk.red : chalk.yellow;
             write(colour(`  ${e.step_id}: ${e.tool} (${e.risk}) ${e.decision} — ${e.by}: ${e.reason}`));

@@ -226,13 +226,3 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
   if (pending.length > 0) return { status: 'needs_approval', records, pending };
   return { status: 'approved', records };
 }
-
-/** The policy of the foundation: read-only tools pass, anything else asks. Replaced by the policy engine's `decide`. */
-export const readOnlyPolicy: PolicyFn = (request) =>
-  request.risk === 'read'
-    ? { type: 'allow', rule: 'default/read', reason: 'read-only tool' }
-    : {
-        type: 'ask',
-        rule: `default/${request.risk}`,
-        reason: `"${request.tool}" has risk "${request.risk}"; it runs only with approval`,
-      };

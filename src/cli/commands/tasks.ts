@@ -61,7 +61,7 @@ export async function showCommand(task: string, flags: Flags): Promise<ExitCode>
       );
     }
   }
-  if (doc.approvals.some((a) => a.decision !== 'allow' || a.by !== 'default/read')) {
+  if (doc.approvals.some((a) => a.decision !== 'allow' || a.risk !== 'read')) {
     lines.push('', 'approvals:');
     for (const a of doc.approvals)
       lines.push(`  ${a.plan_id}/${a.step_id} ${a.tool}: ${a.decision} by ${a.by} — ${a.reason}`);
