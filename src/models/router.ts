@@ -1,5 +1,6 @@
 // Model Selector ("Model Selector"): role → tier → ordered candidates; keys, circuits, cache, budgets, retries,
 // structured output with one repair round, record/replay; every attempt and refusal becomes a ModelCallRecord.
+import { randomBytes } from 'node:crypto';
 import type { ModelsConfig } from '../schemas/config.js';
 import { type CandidateContext, type RecordBase, recordOf, type Timing } from './attempts.js';
 import { CircuitBreakers } from './breaker.js';
@@ -119,6 +120,8 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
     Object.values(overrides).some((l) => l.length > 0) ||
     Object.values(models.tiers).some((l) => l.length > 0);
   let requests = 0;
+  // Request ids are unique across runs, so records of many tasks can be summed without merging requests.
+  const runId = randomBytes(4).toString('hex');
 
   const estimate = (c: Candidate, inputText: string, outputTokens: number) => {
     const tokensIn = estimateTokens(inputText);
@@ -203,7 +206,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
     const tier = ROLE_TIER[role];
     const svc = services(calls);
     const candidates = candidatesFor(models, overrides, tier);
-    const requestId = `m${++requests}`;
+    const requestId = `${runId}-m${++requests}`;
     const failures: string[] = [];
     for (const candidate of candidates) {
       const base: RecordBase = {

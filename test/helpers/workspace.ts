@@ -159,3 +159,35 @@ export async function taskIds(ws: TempWorkspace): Promise<string[]> {
 export function onlyJson(stdout: string): Record<string, unknown> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
+
+/** A minimal task document valid per the schema, with `fields` on top (for tests that write task files by hand). */
+export function taskDocument(fields: Partial<TaskDocument> & { task_id: string }): TaskDocument {
+  const at = fields.created_at ?? new Date().toISOString();
+  return taskDocumentSchema.parse({
+    version: 1,
+    request: 'hand-written task',
+    workspace: '/nowhere',
+    created_at: at,
+    updated_at: at,
+    status: 'succeeded',
+    options: {},
+    dag: null,
+    subtasks: {},
+    plans: [],
+    validations: [],
+    approvals: [],
+    steps: {},
+    reviews: [],
+    events: [],
+    model_calls: [],
+    ...fields,
+  });
+}
+
+/** Writes a task document to .office/tasks/<task_id>.json, as the store would. */
+export async function writeTask(ws: TempWorkspace, doc: TaskDocument): Promise<void> {
+  await ws.write(
+    `.office/tasks/${doc.task_id}.json`,
+    `${JSON.stringify(taskDocumentSchema.parse(doc), null, 2)}\n`,
+  );
+}
