@@ -13,6 +13,7 @@ import { tighten } from '../policy/gatekeeper.js';
 import type { SandboxMode } from '../tools/sandbox.js';
 import { type ApprovalMode, auditWriter, buildSafety, gatekeeper, redactingRouter } from './safety.js';
 import { acceptedPhrasings } from '../office/templates.js';
+import { createPlanMemory } from '../memory/plan-memory.js';
 import { createModelRouter } from '../models/router.js';
 import { offlineRouter } from '../models/types.js';
 import { createModelFeed } from '../office/model-feed.js';
@@ -118,6 +119,16 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Of
       ? { checkPlan: modelPlanCheck(roles, ws.config.models.validateTimeoutMs), review: modelReviewer(roles) }
       : {}),
     feed,
+    ...(ws.config.memory.enabled
+      ? {
+          memory: createPlanMemory({
+            workspace: ws.root,
+            router,
+            topK: ws.config.memory.topK,
+            onWarning: options.onWarning,
+          }),
+        }
+      : {}),
     policy: safety.policy,
     gatekeeper: async (request, inputs, decision) => {
       const assessment = await assess({ ...request, inputs, taskId: '' });

@@ -120,7 +120,7 @@ export function modelPlanner(ctx: ModelRoleContext): Planner {
         feedback: req.scratchpad.length > 0 ? req.scratchpad.map((f) => `- ${f}`).join('\n') : 'none',
         memory: req.memory ?? 'none',
       },
-      { catalog: 0.4, inputs: 0.25, feedback: 0.15, memory: 0.15 },
+      { catalog: 0.35, inputs: 0.2, feedback: 0.15, memory: 0.25 },
       ctx.budgetTokens,
     );
     const result = await ctx.router.generate({

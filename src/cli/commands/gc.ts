@@ -1,0 +1,173 @@
+// `office gc` (retention for the "Archives"): removes finished task documents, model cache entries, code index
+// caches and plan memory entries older than a cutoff, and says what went and how much space it freed.
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import type { TaskStatus } from '../../schemas/task.js';
+import { finishedStatuses } from '../../telemetry/stats.js';
+import { withFileLock } from '../../util/files.js';
+import { officeDir } from '../../util/workspace.js';
+import { openWorkspace } from '../wiring.js';
+import { openMemory } from './memory.js';
+
+const AGE_UNITS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/** `30d`, `12h`, `90m` (a bare number is days) → milliseconds. */
+export function parseOlderThan(text: string): number {
+  const match = /^(\d+)([dhm]?)$/.exec(text.trim());
+  const amount = Number(match?.[1]);
+  if (!match || !(amount > 0)) {
+    throw new UsageError(
+      `--older-than takes an age: a whole number followed by d (days), h (hours) or m (minutes), e.g. 30d; not "${text}"`,
+    );
+  }
+  return amount * AGE_UNITS[(match[2] || 'd') as keyof typeof AGE_UNITS];
+}
+
+/** Only what gc needs of a task document; a file that is not even this is left for `office list` to report. */
+const taskHeadSchema = z.looseObject({
+  task_id: z.string(),
+  status: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().optional(),
+});
+
+/**
+ * A task document may go when it ended for good (succeeded, failed, escalated, dead-lettered) before the
+ * cutoff. Never a running, interrupted or waiting one (they can be resumed), and never one still in the
+ * dead-letter queue (that is where people inspect and retry failures; `office dlq` needs its document).
+ */
+export function taskIsRemovable(
+  head: { status: string; updated_at: string; finished_at?: string | undefined },
+  cutoff: Date,
+  inDeadLetterQueue: boolean,
+): boolean {
+  if (!finishedStatuses.includes(head.status as TaskStatus) || inDeadLetterQueue) return false;
+  return (head.finished_at ?? head.updated_at) < cutoff.toISOString();
+}
+
+interface Removed {
+  readonly name: string;
+  readonly bytes: number;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** Cache files last read or written before the cutoff (reads count through atime, which relatime keeps to a day). */
+async function sweepCache(dir: string, cutoffMs: number, dryRun: boolean): Promise<Removed[]> {
+  const removed: Removed[] = [];
+  for (const path of await filesUnder(dir)) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info || Math.max(info.atimeMs, info.mtimeMs) >= cutoffMs) continue;
+    if (!dryRun) await rm(path, { force: true });
+    removed.push({ name: path.slice(dir.length + 1), bytes: info.size });
+  }
+  if (!dryRun) await removeEmptyDirs(dir, false);
+  return removed;
+}
+
+async function removeEmptyDirs(dir: string, removeSelf: boolean): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return;
+  for (const e of entries) if (e.isDirectory()) await removeEmptyDirs(join(dir, e.name), true);
+  if (removeSelf && (await readdir(dir).catch(() => ['?'])).length === 0) await rm(dir, { recursive: true });
+}
+
+async function sweepTasks(
+  office: string,
+  cutoff: Date,
+  dryRun: boolean,
+): Promise<(Removed & { status: string })[]> {
+  const tasksDir = join(office, 'tasks');
+  const dlq = new Set(
+    (await readdir(join(office, 'dlq')).catch(() => [] as string[]))
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -5)),
+  );
+  const removed: (Removed & { status: string })[] = [];
+  for (const name of await readdir(tasksDir).catch(() => [] as string[])) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const path = join(tasksDir, name);
+    const head = taskHeadSchema.safeParse(
+      await readFile(path, 'utf8')
+        .then(JSON.parse)
+        .catch(() => null),
+    );
+    if (!head.success || !taskIsRemovable(head.data, cutoff, dlq.has(head.data.task_id))) continue;
+    const bytes = (await stat(path).catch(() => undefined))?.size ?? 0;
+    if (!dryRun) {
+      // Under the task's own lock, so a concurrent `office feedback` or resume never writes it back half-removed.
+      await withFileLock(path, async () => {
+        await rm(path, { force: true });
+        await rm(join(tasksDir, `${head.data.task_id}.run`), { force: true });
+      });
+    }
+    removed.push({ name: head.data.task_id, bytes, status: head.data.status });
+  }
+  return removed;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const sum = (items: readonly { bytes: number }[]) => items.reduce((n, i) => n + i.bytes, 0);
+
+export async function gcCommand(flags: {
+  dir?: string;
+  olderThan?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}): Promise<ExitCode> {
+  const ageMs = flags.olderThan === undefined ? undefined : parseOlderThan(flags.olderThan);
+  const ws = await openWorkspace(flags.dir);
+  const maxAge = ageMs ?? ws.config.retention.olderThanDays * AGE_UNITS.d;
+  const cutoff = new Date(Date.now() - maxAge);
+  const dryRun = flags.dryRun ?? false;
+  const office = officeDir(ws.root);
+
+  const tasks = await sweepTasks(office, cutoff, dryRun);
+  const modelCache = await sweepCache(join(office, 'cache', 'models'), cutoff.getTime(), dryRun);
+  const codeCache = await sweepCache(join(office, 'cache', 'code'), cutoff.getTime(), dryRun);
+  const memory = await openMemory(ws).prune(cutoff, dryRun);
+  const total = sum(tasks) + sum(modelCache) + sum(codeCache) + memory.bytes;
+
+  if (flags.json) {
+    const report = {
+      cutoff: cutoff.toISOString(),
+      dry_run: dryRun,
+      tasks: tasks.map((t) => ({ task_id: t.name, status: t.status, bytes: t.bytes })),
+      model_cache: { files: modelCache.length, bytes: sum(modelCache) },
+      code_cache: { files: codeCache.map((c) => c.name), bytes: sum(codeCache) },
+      memory: { entries: memory.removed.map((e) => e.id), bytes: memory.bytes },
+      bytes_freed: total,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const verb = dryRun ? 'would remove' : 'removed';
+  const lines: string[] = [];
+  for (const t of tasks) lines.push(`${verb} task ${t.name} (${t.status}, ${formatBytes(t.bytes)})`);
+  for (const e of memory.removed)
+    lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${e.used_at.slice(0, 10)})`);
+  for (const c of codeCache) lines.push(`${verb} code index cache ${c.name} (${formatBytes(c.bytes)})`);
+  if (modelCache.length > 0) {
+    lines.push(
+      `${verb} ${modelCache.length} model cache entr${modelCache.length === 1 ? 'y' : 'ies'} (${formatBytes(sum(modelCache))})`,
+    );
+  }
+  lines.push(
+    `${dryRun ? 'would free' : 'freed'} ${formatBytes(total)}: ${tasks.length} task${tasks.length === 1 ? '' : 's'}, ` +
+      `${memory.removed.length} memory entr${memory.removed.length === 1 ? 'y' : 'ies'}, ` +
+      `${modelCache.length + codeCache.length} cache file${modelCache.length + codeCache.length === 1 ? '' : 's'} ` +
+      `not used since ${cutoff.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
