@@ -1,10 +1,11 @@
 // Code index, loaded on first use: the CLI can start (and --help can print) without loading parsers.
+import type { CodeServiceOptions } from './code-service.js';
 import type { CodeIndexService } from './service.js';
 
-export function lazyCodeIndexService(): CodeIndexService {
+export function lazyCodeIndexService(options: CodeServiceOptions = {}): CodeIndexService {
   let loading: Promise<CodeIndexService> | undefined;
   const real = () => {
-    loading ??= import('./code-service.js').then((m) => m.createCodeIndexService());
+    loading ??= import('./code-service.js').then((m) => m.createCodeIndexService(options));
     return loading;
   };
   return {

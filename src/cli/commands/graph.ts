@@ -2,8 +2,13 @@
 import { resolve } from 'node:path';
 import { formatGraph, graphFormats } from '../../code/format.js';
 import { EXIT, type ExitCode } from '../../errors.js';
-import { configSchema } from '../../schemas/config.js';
-import { type CodeCommandDeps, chooseFormat, codeService, withIndexProgress } from './trace.js';
+import {
+  type CodeCommandDeps,
+  chooseFormat,
+  codeService,
+  withIndexProgress,
+  workspaceCodeConfig,
+} from './trace.js';
 
 export interface GraphCommandOptions {
   dir?: string;
@@ -13,8 +18,9 @@ export interface GraphCommandOptions {
 
 export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandDeps = {}): Promise<ExitCode> {
   const format = chooseFormat(opts.json ? 'json' : opts.format, graphFormats, '--format');
-  const service = deps.service ?? codeService(deps.config ?? configSchema.parse({}).code);
-  const graph = await withIndexProgress((progress) => service.graph(resolve(opts.dir ?? '.'), progress));
+  const dir = resolve(opts.dir ?? '.');
+  const service = deps.service ?? codeService(deps.config ?? (await workspaceCodeConfig(dir)));
+  const graph = await withIndexProgress((progress) => service.graph(dir, progress));
   process.stdout.write(formatGraph(graph, format));
   return EXIT.ok;
 }

@@ -1,10 +1,13 @@
 // `office trace FROM TO` (Receptionist): prints the call paths between two symbols as text, JSON, Mermaid or dot.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
 import type { CodeIndexService, IndexOptions } from '../../code/service.js';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
-import { configSchema, type OfficeConfig } from '../../schemas/config.js';
+import { loadConfig } from '../../config/load.js';
+import type { OfficeConfig } from '../../schemas/config.js';
+import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
   dir?: string;
@@ -28,15 +31,23 @@ export async function traceCommand(
 ): Promise<ExitCode> {
   const format = chooseFormat(opts.json ? 'json' : opts.format, traceFormats, '--format');
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
-  const config = deps.config ?? configSchema.parse({}).code;
+  const dir = resolve(opts.dir ?? '.');
+  const config = deps.config ?? (await workspaceCodeConfig(dir));
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
-  const dir = resolve(opts.dir ?? '.');
   const result = await withIndexProgress((progress) =>
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
   process.stdout.write(formatTrace(result, format));
   return result.status === 'found' ? EXIT.ok : EXIT.failed;
+}
+
+/** The `code` settings of the workspace DIR belongs to (defaults when it has no config file). */
+export async function workspaceCodeConfig(dir: string): Promise<OfficeConfig['code']> {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--dir ${dir} is not a directory`);
+  }
+  return (await loadConfig(findWorkspaceRoot(dir))).config.code;
 }
 
 export function codeService(config: OfficeConfig['code']): CodeIndexService {

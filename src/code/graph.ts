@@ -1,0 +1,119 @@
+// Call graph (code intelligence): symbols by id and call edges both ways, deduplicated, in a stable order.
+import type { CallEdge, CodeSymbol } from './model.js';
+
+/** The read side of a call graph, all the path finder and formats need. */
+export interface GraphView {
+  symbol(id: string): CodeSymbol | undefined;
+  symbols(): Iterable<CodeSymbol>;
+  /** Calls made by `id`, ordered by call site. */
+  outgoing(id: string): readonly CallEdge[];
+  /** Calls reaching `id`, ordered by call site. */
+  incoming(id: string): readonly CallEdge[];
+  edges(): Iterable<CallEdge>;
+  readonly symbolCount: number;
+  readonly edgeCount: number;
+}
+
+export function edgeKey(edge: CallEdge): string {
+  return `${edge.from}\0${edge.to}\0${edge.call.file}:${edge.call.line}:${edge.call.column}`;
+}
+
+/** Orders call sites by file, line, column; then targets by file and line. */
+export function compareSites(a: { file: string; line: number; column: number }, b: typeof a): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+export function compareSymbols(a: CodeSymbol, b: CodeSymbol): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export class CallGraph implements GraphView {
+  readonly #symbols = new Map<string, CodeSymbol>();
+  readonly #out = new Map<string, CallEdge[]>();
+  readonly #in = new Map<string, CallEdge[]>();
+  readonly #keys = new Set<string>();
+  readonly #unsorted = new Set<CallEdge[]>();
+
+  constructor(symbols: Iterable<CodeSymbol> = [], edges: Iterable<CallEdge> = []) {
+    this.addSymbols(symbols);
+    this.addEdges(edges);
+  }
+
+  get symbolCount(): number {
+    return this.#symbols.size;
+  }
+
+  get edgeCount(): number {
+    return this.#keys.size;
+  }
+
+  addSymbols(symbols: Iterable<CodeSymbol>): void {
+    for (const symbol of symbols) if (!this.#symbols.has(symbol.id)) this.#symbols.set(symbol.id, symbol);
+  }
+
+  /**
+   * Adds the edges not already present (same caller, callee and call site) whose ends are known symbols;
+   * returns those added.
+   */
+  addEdges(edges: Iterable<CallEdge>): CallEdge[] {
+    const added: CallEdge[] = [];
+    for (const edge of edges) {
+      const key = edgeKey(edge);
+      if (this.#keys.has(key) || !this.#symbols.has(edge.from) || !this.#symbols.has(edge.to)) continue;
+      this.#keys.add(key);
+      this.#push(this.#out, edge.from, edge);
+      this.#push(this.#in, edge.to, edge);
+      added.push(edge);
+    }
+    return added;
+  }
+
+  symbol(id: string): CodeSymbol | undefined {
+    return this.#symbols.get(id);
+  }
+
+  symbols(): Iterable<CodeSymbol> {
+    return this.#symbols.values();
+  }
+
+  outgoing(id: string): readonly CallEdge[] {
+    return this.#sorted(this.#out.get(id), 'to');
+  }
+
+  incoming(id: string): readonly CallEdge[] {
+    return this.#sorted(this.#in.get(id), 'from');
+  }
+
+  *edges(): Iterable<CallEdge> {
+    for (const id of this.#out.keys()) yield* this.outgoing(id);
+  }
+
+  #push(map: Map<string, CallEdge[]>, id: string, edge: CallEdge): void {
+    let list = map.get(id);
+    if (!list) {
+      list = [];
+      map.set(id, list);
+    }
+    list.push(edge);
+    this.#unsorted.add(list);
+  }
+
+  #sorted(list: CallEdge[] | undefined, other: 'from' | 'to'): readonly CallEdge[] {
+    if (!list) return [];
+    if (this.#unsorted.delete(list)) {
+      list.sort((a, b) => {
+        const bySite = compareSites(a.call, b.call);
+        if (bySite !== 0) return bySite;
+        const x = this.#symbols.get(a[other]);
+        const y = this.#symbols.get(b[other]);
+        return x && y ? compareSymbols(x, y) : 0;
+      });
+    }
+    return list;
+  }
+}

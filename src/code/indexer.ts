@@ -1,0 +1,330 @@
+// Code indexer (code intelligence): walks a tree, hashes each file, and per language adapter reuses the last
+// linked graph when the adapter's files are unchanged, else extracts the changed files' facts and links again;
+// then merges every adapter's symbols and edges into one call graph.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { walkFiles } from '../util/walk.js';
+import { findWorkspaceRoot } from '../util/workspace.js';
+import {
+  type AdapterEntry,
+  adapterEntryFor,
+  builtinAdapters,
+  indexedExtensions,
+  loadAdapter,
+} from './adapters.js';
+import {
+  type CacheLocation,
+  cacheLocation,
+  readRefinementsCache,
+  readSnapshotsCache,
+  type Refinements,
+  type Snapshot,
+  writeSnapshotsCache,
+} from './cache.js';
+import { FactsStore } from './facts-store.js';
+import { CallGraph } from './graph.js';
+import type { CallEdge, CodeSymbol, LanguageAdapter, LinkedGraph, SourceFile } from './model.js';
+import type { IndexStats } from './service.js';
+
+export interface IndexerOptions {
+  /** Languages to read; the built-in registry by default. */
+  readonly adapters?: readonly AdapterEntry[];
+  /** Gitignore-syntax rules left out on top of .gitignore (config `code.exclude`). */
+  readonly exclude?: readonly string[];
+  /** Config `code.maxFileBytes`. */
+  readonly maxFileBytes?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** One adapter's share of an index, with what lazy refinement has done on it so far. */
+export interface IndexPart {
+  readonly adapter: LanguageAdapter;
+  /** Adapter version plus every (path, hash) of its files: snapshots and refinements hold for exactly this. */
+  readonly fingerprint: string;
+  readonly symbols: readonly CodeSymbol[];
+  readonly edges: readonly CallEdge[];
+  /** Files of this part the adapter could not parse. */
+  readonly problems: readonly string[];
+  /** Whether the adapter's linked graph can refine (then `linked()` is worth calling). */
+  readonly refinable: boolean;
+  /** The adapter's linked graph; a part restored from the cache links on this first call. */
+  linked(): Promise<LinkedGraph>;
+  readonly refinedOutgoing: Set<string>;
+  readonly refinedIncoming: Set<string>;
+  /** Every edge refinement added, for the refinements cache. */
+  readonly refinedEdges: CallEdge[];
+}
+
+export interface CodeIndex {
+  /** Real absolute path of the indexed directory. */
+  readonly root: string;
+  readonly cache: CacheLocation;
+  readonly graph: CallGraph;
+  readonly parts: readonly IndexPart[];
+  /** Which part owns each file (relative path). */
+  readonly partOfFile: ReadonlyMap<string, IndexPart>;
+  /** Where facts came from; handed to the next index of the same dir in this process. */
+  readonly facts: FactsStore;
+  readonly stats: IndexStats;
+  /** Files that could not be read or parsed, and caches that could not be used or written. */
+  readonly problems: string[];
+}
+
+const READ_CONCURRENCY = 32;
+
+/** Resolves and checks the directory to index. */
+export async function indexRoot(dir: string): Promise<string> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UsageError(`${dir} is not a directory; give the directory holding the code to index.`);
+  }
+  return realpath(dir);
+}
+
+/**
+ * Builds the index of `dir`, reusing from `previous` (the last index of the same dir in this process) or from
+ * the cache whatever is unchanged: a part whose files are all unchanged is neither extracted nor linked.
+ */
+export async function buildIndex(
+  dir: string,
+  options: IndexerOptions = {},
+  previous?: CodeIndex,
+): Promise<CodeIndex> {
+  const started = performance.now();
+  const root = await indexRoot(dir);
+  const workspace = findWorkspaceRoot(root);
+  const cache = cacheLocation(workspace, root);
+  const entries = options.adapters ?? builtinAdapters;
+  const problems: string[] = [];
+  const sameDir = previous?.root === root ? previous : undefined;
+
+  const paths = await walkFiles(root, {
+    extensions: indexedExtensions(entries),
+    exclude: options.exclude ?? [],
+    maxFileBytes: options.maxFileBytes ?? 2_000_000,
+    gitignoreFrom: workspace,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const byEntry = new Map<AdapterEntry, string[]>();
+  for (const path of paths) {
+    const entry = adapterEntryFor(entries, path);
+    if (entry) byEntry.set(entry, [...(byEntry.get(entry) ?? []), path]);
+  }
+  const sources = await readSources(root, [...byEntry.values()].flat(), problems, options.signal);
+  const present = new Set(sources.keys());
+  let done = 0;
+  const progress = (files: number): void => {
+    done += files;
+    options.onProgress?.(done, sources.size);
+  };
+  options.onProgress?.(0, sources.size);
+
+  const facts = new FactsStore(cache, sameDir?.facts, problems);
+  let snapshots: Promise<Map<string, Snapshot>> | undefined;
+  const loadSnapshots = (): Promise<Map<string, Snapshot>> =>
+    (snapshots ??= readSnapshotsCache(cache).then((read) => {
+      if (read.problem) problems.push(read.problem);
+      return read.value;
+    }));
+  const refinements = readRefinementsCache(cache).then((read) => {
+    if (read.problem) problems.push(read.problem);
+    return read.value;
+  });
+
+  const parts: IndexPart[] = [];
+  let linkedNow = false;
+  let reusedFiles = 0;
+  for (const [entry, entryPaths] of byEntry) {
+    options.signal?.throwIfAborted();
+    const adapter = await loadAdapter(entry);
+    const files = entryPaths.flatMap((path) => sources.get(path) ?? []);
+    const fingerprint = fingerprintOf(adapter, files);
+    const link = (tick: (files: number) => void) =>
+      linkFiles(adapter, files, facts, root, sources, tick, options.signal);
+    const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
+    const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
+    if (reusable) {
+      parts.push(reusable);
+      reusedFiles += files.length;
+      progress(files.length);
+    } else if (snapshot?.fingerprint === fingerprint) {
+      // Linked again only if a query needs refinement; its progress is not this index's.
+      const later = once(
+        async () => (await link(() => {})).linked,
+        () => facts.save(present),
+      );
+      parts.push(newPart(adapter, fingerprint, snapshot, later, (await refinements).get(adapter.id)));
+      reusedFiles += files.length;
+      progress(files.length);
+    } else {
+      const { linked, problems: unparsed } = await link(progress);
+      const made = {
+        refinable: linked.refine !== undefined,
+        problems: unparsed,
+        symbols: linked.symbols,
+        edges: linked.edges,
+      };
+      parts.push(
+        newPart(adapter, fingerprint, made, async () => linked, (await refinements).get(adapter.id)),
+      );
+      linkedNow = true;
+    }
+    problems.push(...parts.at(-1)!.problems);
+  }
+  await facts.save(present);
+  if (linkedNow) await saveSnapshots(cache, parts, problems);
+
+  const graph = new CallGraph();
+  const partOfFile = new Map<string, IndexPart>();
+  for (const part of parts) graph.addSymbols(part.symbols);
+  for (const part of parts) {
+    graph.addEdges(part.edges);
+    graph.addEdges(part.refinedEdges);
+    for (const symbol of part.symbols) partOfFile.set(symbol.file, part);
+  }
+  const cacheState: IndexStats['cache'] =
+    facts.extracted === 0 ? 'hit' : facts.reused + reusedFiles === 0 ? 'miss' : 'partial';
+  return {
+    root,
+    cache,
+    graph,
+    parts,
+    partOfFile,
+    facts,
+    problems,
+    stats: {
+      files: present.size,
+      symbols: graph.symbolCount,
+      edges: graph.edgeCount,
+      index_ms: Math.round(performance.now() - started),
+      cache: cacheState,
+    },
+  };
+}
+
+async function readSources(
+  root: string,
+  paths: readonly string[],
+  problems: string[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, SourceFile>> {
+  const sources = new Map<string, SourceFile>();
+  await forEachLimited(paths, READ_CONCURRENCY, async (path) => {
+    signal?.throwIfAborted();
+    const absPath = join(root, path);
+    try {
+      const text = await readFile(absPath, 'utf8');
+      sources.set(path, { path, absPath, text, hash: createHash('sha256').update(text).digest('hex') });
+    } catch (err) {
+      problems.push(`${path}: not readable (${(err as Error).message})`);
+    }
+  });
+  return sources;
+}
+
+/** Facts of every file (cached or extracted), then the adapter's link over those it could parse. */
+async function linkFiles(
+  adapter: LanguageAdapter,
+  files: readonly SourceFile[],
+  facts: FactsStore,
+  root: string,
+  sources: ReadonlyMap<string, SourceFile>,
+  tick: (files: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ linked: LinkedGraph; problems: string[] }> {
+  const parsed: { file: SourceFile; facts: unknown }[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    signal?.throwIfAborted();
+    const result = await facts.factsOf(file, adapter);
+    if ('facts' in result) parsed.push({ file, facts: result.facts });
+    else problems.push(result.problem);
+    tick(1);
+  }
+  const linked = await adapter.link(parsed, {
+    root,
+    readText: (path) => sources.get(path)?.text ?? readFileSync(join(root, path), 'utf8'),
+  });
+  return { linked, problems };
+}
+
+function fingerprintOf(adapter: LanguageAdapter, files: readonly SourceFile[]): string {
+  const hash = createHash('sha256').update(`${adapter.id}@${adapter.version}\n`);
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    hash.update(`${file.path}\0${file.hash}\n`);
+  }
+  return hash.digest('hex');
+}
+
+function newPart(
+  adapter: LanguageAdapter,
+  fingerprint: string,
+  snapshot: Pick<Snapshot, 'refinable' | 'problems'> & Pick<LinkedGraph, 'symbols' | 'edges'>,
+  linked: () => Promise<LinkedGraph>,
+  refined: Refinements | undefined,
+): IndexPart {
+  const valid = refined?.fingerprint === fingerprint && snapshot.refinable;
+  return {
+    adapter,
+    fingerprint,
+    symbols: snapshot.symbols,
+    edges: snapshot.edges,
+    problems: snapshot.problems,
+    refinable: snapshot.refinable,
+    linked,
+    refinedOutgoing: new Set(valid ? refined.outgoing : []),
+    refinedIncoming: new Set(valid ? refined.incoming : []),
+    refinedEdges: valid ? [...refined.edges] : [],
+  };
+}
+
+/** `link` once, on first use, then `after` (saving any facts extracted on the way). */
+function once(link: () => Promise<LinkedGraph>, after: () => Promise<void>): () => Promise<LinkedGraph> {
+  let linked: Promise<LinkedGraph> | undefined;
+  return () => {
+    linked ??= link().then(async (graph) => {
+      await after();
+      return graph;
+    });
+    return linked;
+  };
+}
+
+async function saveSnapshots(
+  cache: CacheLocation,
+  parts: readonly IndexPart[],
+  problems: string[],
+): Promise<void> {
+  const snapshots = new Map<string, Snapshot>(
+    parts.map((part) => [
+      part.adapter.id,
+      {
+        fingerprint: part.fingerprint,
+        refinable: part.refinable,
+        problems: [...part.problems],
+        symbols: [...part.symbols],
+        edges: [...part.edges],
+      },
+    ]),
+  );
+  await writeSnapshotsCache(cache, snapshots).catch((err: Error) => {
+    problems.push(`could not write the code cache ${cache.graphPath} (${err.message})`);
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  choosePair,
+  editDistance,
+  matchEndpoint,
+  notFoundNote,
+  parseEndpoint,
+} from '../../src/code/endpoints.js';
+import { UsageError } from '../../src/errors.js';
+import { fn, graphOf } from './graph-builder.js';
+
+const checkout = fn('src/checkout.ts', 'checkout', 3);
+const place = fn('src/orders/service.ts', 'OrderService.place', 10, 'method');
+const saveOrders = fn('src/orders/repo.ts', 'OrderRepo.save', 5, 'method');
+const saveUsers = fn('src/users/repo.ts', 'UserRepo.save', 8, 'method');
+const chargeCard = fn('src/payments/card.ts', 'chargeCard', 1);
+const decoyCharge = fn('legacy/card.ts', 'chargeCard', 40);
+const inner = fn('src/checkout.ts', 'checkout.validate', 5);
+const moduleOf = { ...fn('src/checkout.ts', '<module>', 1, 'module'), name: '<module>' };
+const graph = graphOf([checkout, place, saveOrders, saveUsers, chargeCard, decoyCharge, inner, moduleOf], []);
+const ids = (symbols: { id: string }[]) => symbols.map((s) => s.id);
+
+describe('parseEndpoint', () => {
+  it('reads name, Class.method, path:name and path:Class.method', () => {
+    expect(parseEndpoint('checkout')).toEqual({ raw: 'checkout', name: 'checkout' });
+    expect(parseEndpoint('OrderService.place')).toEqual({
+      raw: 'OrderService.place',
+      name: 'OrderService.place',
+    });
+    expect(parseEndpoint('src/checkout.ts:checkout')).toMatchObject({
+      file: 'src/checkout.ts',
+      name: 'checkout',
+    });
+    expect(parseEndpoint('./src/orders/service.ts:OrderService.place')).toMatchObject({
+      file: 'src/orders/service.ts',
+      name: 'OrderService.place',
+    });
+  });
+
+  it('refuses an endpoint without a name, saying how to write one', () => {
+    expect(() => parseEndpoint('src/a.ts:')).toThrow(UsageError);
+    expect(() => parseEndpoint('  ')).toThrow(/Class\.method/);
+  });
+});
+
+describe('matchEndpoint', () => {
+  it('matches a plain name against symbol names, not module symbols', () => {
+    expect(ids(matchEndpoint(graph, parseEndpoint('checkout')))).toEqual([checkout.id]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('save')))).toEqual([saveOrders.id, saveUsers.id]);
+  });
+
+  it('matches Class.method and outer.inner against qualified names', () => {
+    expect(ids(matchEndpoint(graph, parseEndpoint('OrderService.place')))).toEqual([place.id]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('checkout.validate')))).toEqual([inner.id]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('Repo.save')))).toEqual([]);
+  });
+
+  it('narrows by file: exact path, path suffix, or path without extension', () => {
+    expect(ids(matchEndpoint(graph, parseEndpoint('src/payments/card.ts:chargeCard')))).toEqual([
+      chargeCard.id,
+    ]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('payments/card.ts:chargeCard')))).toEqual([chargeCard.id]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('legacy/card:chargeCard')))).toEqual([decoyCharge.id]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('card.ts:chargeCard')))).toEqual([
+      decoyCharge.id,
+      chargeCard.id,
+    ]);
+    expect(ids(matchEndpoint(graph, parseEndpoint('users/repo.ts:save')))).toEqual([saveUsers.id]);
+  });
+
+  it('names a file module symbol with <module>', () => {
+    expect(ids(matchEndpoint(graph, parseEndpoint('src/checkout.ts:<module>')))).toEqual([moduleOf.id]);
+  });
+});
+
+describe('notFoundNote', () => {
+  it('suggests the closest names by edit distance', () => {
+    expect(notFoundNote(graph, parseEndpoint('chargCard'))).toBe(
+      'no symbol "chargCard"; closest: chargeCard',
+    );
+    expect(notFoundNote(graph, parseEndpoint('OrderService.plac'))).toContain('closest: OrderService.place');
+  });
+
+  it('suggests at most five names', () => {
+    const many = graphOf(
+      ['save1', 'save2', 'save3', 'save4', 'save5', 'save6'].map((n, i) => fn('a.ts', n, i + 1)),
+      [],
+    );
+    const note = notFoundNote(many, parseEndpoint('save'));
+    expect(note).toBe('no symbol "save"; closest: save1, save2, save3, save4, save5');
+  });
+
+  it('names the closest files when the file part matches no file', () => {
+    expect(notFoundNote(graph, parseEndpoint('src/checkot.ts:checkout'))).toBe(
+      'no indexed file matches "src/checkot.ts"; closest files: src/checkout.ts',
+    );
+  });
+
+  it('looks for names within the file when the file exists', () => {
+    expect(notFoundNote(graph, parseEndpoint('src/checkout.ts:checkou'))).toBe(
+      'no symbol "checkou" in src/checkout.ts; closest: checkout',
+    );
+  });
+
+  it('computes Levenshtein distance', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+});
+
+describe('choosePair', () => {
+  const connects = (pairs: [string, string][]) => (from: { id: string }, to: { id: string }) =>
+    pairs.some(([f, t]) => f === from.id && t === to.id) ? [`${from.id}->${to.id}`] : [];
+
+  it('answers a unique pair that connects', () => {
+    const choice = choosePair([checkout], [chargeCard], connects([[checkout.id, chargeCard.id]]));
+    expect(choice).toMatchObject({
+      type: 'found',
+      from: checkout,
+      to: chargeCard,
+      paths: [`${checkout.id}->${chargeCard.id}`],
+    });
+    expect(choice.type === 'found' && choice.note).toBeFalsy();
+  });
+
+  it('says a unique pair that does not connect is not connected, not ambiguous', () => {
+    expect(choosePair([checkout], [chargeCard], connects([]))).toMatchObject({ type: 'not_connected' });
+  });
+
+  it('answers the only connecting pair among several candidates, with a note naming the choice', () => {
+    const choice = choosePair(
+      [checkout],
+      [decoyCharge, chargeCard],
+      connects([[checkout.id, chargeCard.id]]),
+    );
+    expect(choice).toMatchObject({ type: 'found', to: chargeCard });
+    expect(choice.type === 'found' && choice.note).toBe(
+      '2 candidate pairs; only checkout (src/checkout.ts:3) reaches chargeCard (src/payments/card.ts:1)',
+    );
+  });
+
+  it('is ambiguous when several pairs connect', () => {
+    const choice = choosePair(
+      [checkout],
+      [decoyCharge, chargeCard],
+      connects([
+        [checkout.id, chargeCard.id],
+        [checkout.id, decoyCharge.id],
+      ]),
+    );
+    expect(choice).toMatchObject({ type: 'ambiguous' });
+    expect(choice.type === 'ambiguous' && choice.connecting).toHaveLength(2);
+  });
+
+  it('is ambiguous when several candidates exist and no pair connects', () => {
+    expect(choosePair([saveOrders, saveUsers], [chargeCard], connects([]))).toEqual({
+      type: 'ambiguous',
+      connecting: [],
+    });
+  });
+});

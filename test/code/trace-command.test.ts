@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { graphCommand } from '../../src/cli/commands/graph.js';
+import { traceCommand } from '../../src/cli/commands/trace.js';
+import { createCodeIndexService } from '../../src/code/code-service.js';
+import { graphJsonSchema, traceResultSchema } from '../../src/code/service.js';
+import { EXIT, UsageError } from '../../src/errors.js';
+import { toyAdapter, toyEntry } from './toy-adapter.js';
+
+let dir: string;
+let stdout: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'office-trace-command-'));
+  await mkdir(join(dir, '.git'));
+  await writeFile(join(dir, 'shop.toy'), 'def checkout\n  place()\ndef place\n  charge()\ndef charge\n');
+  stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const deps = () => ({ service: createCodeIndexService({ adapters: [toyEntry(toyAdapter())] }) });
+
+describe('traceCommand', () => {
+  it('prints the text path and exits 0 when found', async () => {
+    expect(await traceCommand('checkout', 'charge', { dir }, deps())).toBe(EXIT.ok);
+    expect(stdout).toContain(
+      'checkout → charge: 1 call path\n  1. checkout  shop.toy:1\n  2. place  shop.toy:3\n',
+    );
+    expect(stdout).toContain('     ↳ shop.toy:2:3  place()  [direct]');
+  });
+
+  it('prints exactly a TraceResult with --json, and exits 1 when not found', async () => {
+    expect(await traceCommand('charge', 'checkout', { dir, json: true }, deps())).toBe(EXIT.failed);
+    const result = traceResultSchema.parse(JSON.parse(stdout));
+    expect(result.status).toBe('not_found');
+  });
+
+  it('prints Mermaid and dot on request', async () => {
+    await traceCommand('checkout', 'charge', { dir, format: 'mermaid' }, deps());
+    expect(stdout.startsWith('sequenceDiagram\n')).toBe(true);
+    stdout = '';
+    await traceCommand('checkout', 'charge', { dir, format: 'dot', maxPaths: '2', maxDepth: '4' }, deps());
+    expect(stdout.startsWith('digraph trace {')).toBe(true);
+  });
+
+  it('refuses bad options with a usage error that names the option', async () => {
+    await expect(traceCommand('a', 'b', { dir, maxPaths: 'two' }, deps())).rejects.toThrow(
+      '--max-paths must be a whole number from 1 to 100 (got "two").',
+    );
+    await expect(traceCommand('a', 'b', { dir, maxDepth: '0' }, deps())).rejects.toThrow(UsageError);
+    await expect(traceCommand('a', 'b', { dir, format: 'svg' }, deps())).rejects.toThrow(
+      '--format must be one of text, json, mermaid, dot (got "svg").',
+    );
+    await expect(traceCommand('a', 'b', { dir: join(dir, 'missing') }, deps())).rejects.toThrow(UsageError);
+  });
+});
+
+describe('graphCommand', () => {
+  it('prints the graph as JSON by default and as dot on request', async () => {
+    expect(await graphCommand({ dir }, deps())).toBe(EXIT.ok);
+    expect(graphJsonSchema.parse(JSON.parse(stdout)).edges).toHaveLength(2);
+    stdout = '';
+    await graphCommand({ dir, format: 'dot' }, deps());
+    expect(stdout.startsWith('digraph calls {')).toBe(true);
+    await expect(graphCommand({ dir, format: 'mermaid' }, deps())).rejects.toThrow(UsageError);
+  });
+});

@@ -1,0 +1,180 @@
+// Built-in code tools ("Workshop"): index a tree, find symbols, list callers and callees, trace call paths.
+// Loaded at start-up, so they import no parser: the work happens in `ctx.services.code`.
+import { z } from 'zod';
+import type { FindSymbolResult, IndexStats, NeighboursResult, TraceResult } from '../src/code/service.js';
+import { formatStats, formatTraceText } from '../src/code/format.js';
+import { defineTool, type ToolContext } from '../src/tools/define-tool.js';
+
+const dir = z
+  .string()
+  .min(1)
+  .default('.')
+  .describe('Directory to index, relative to the workspace (default: the workspace).');
+const symbol = z
+  .string()
+  .min(1)
+  .describe('A function or method: name, Class.method, path/file.ts:name or path/file.ts:Class.method.');
+const maxResults = z.int().min(1).max(10_000).optional().describe('Most calls listed (default 200).');
+
+const readsDir = <I extends { dir: string }>(input: I) => [{ path: input.dir, access: 'read' as const }];
+const indexOptions = (ctx: ToolContext) => ({ signal: ctx.signal });
+
+function statsLine(stats: IndexStats): string {
+  return `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls (cache ${stats.cache}, ${stats.index_ms} ms)`;
+}
+
+export const indexCodeTool = defineTool({
+  name: 'index_code',
+  description:
+    'Index the JavaScript/TypeScript (and other supported) source files of a directory into symbols and call ' +
+    'edges; cached by content, so a second run on an unchanged tree parses nothing.',
+  risk: 'read',
+  input: z.strictObject({ dir }),
+  paths: readsDir,
+  run: async (input, ctx): Promise<IndexStats> =>
+    ctx.services.code.index(ctx.resolvePath(input.dir), indexOptions(ctx)),
+  summarize: (output) => `indexed ${statsLine(output)}`,
+  render: (output) => `indexed ${statsLine(output)}`,
+});
+
+export const findSymbolTool = defineTool({
+  name: 'find_symbol',
+  description: 'Find the functions, methods and classes with a given name, with file and line.',
+  risk: 'read',
+  input: z.strictObject({ dir, symbol }),
+  paths: readsDir,
+  run: async (input, ctx): Promise<FindSymbolResult> =>
+    ctx.services.code.findSymbol(ctx.resolvePath(input.dir), input.symbol, indexOptions(ctx)),
+  summarize: (output) =>
+    output.matches.length > 0
+      ? `${output.matches.length} symbol${output.matches.length === 1 ? '' : 's'} named ${output.query}`
+      : `no symbol named ${output.query}` +
+        (output.suggestions.length ? `; closest: ${output.suggestions.join(', ')}` : ''),
+});
+
+/** Callers or callees for a person: one line per call, with the calling code. */
+function renderNeighbours(output: NeighboursResult): string {
+  if (output.status !== 'found' || !output.symbol) {
+    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${c.file}:${c.line}`);
+    return [`${output.status}`, ...output.notes, ...candidates].join('\n');
+  }
+  const head = `${output.direction} of ${output.symbol.qualified_name} (${output.symbol.file}:${output.symbol.line}): ${output.calls.length}`;
+  const lines = output.calls.map(
+    (c) =>
+      `  ${c.symbol.qualified_name}  ${c.call.file}:${c.call.line}:${c.call.column}  ${c.call.text}  [${c.edge}]`,
+  );
+  return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
+}
+
+function neighboursSummary(output: NeighboursResult): string {
+  if (output.status !== 'found' || !output.symbol) return `${output.status}: ${output.notes[0] ?? ''}`.trim();
+  const noun = output.direction === 'callers' ? 'caller' : 'callee';
+  return `${output.calls.length} ${noun}${output.calls.length === 1 ? '' : 's'} of ${output.symbol.qualified_name}`;
+}
+
+export const callersTool = defineTool({
+  name: 'callers',
+  description:
+    'List every call site that calls a function or method, with the calling symbol, file, line and code.',
+  risk: 'read',
+  input: z.strictObject({ dir, symbol, max_results: maxResults }),
+  paths: readsDir,
+  run: async (input, ctx): Promise<NeighboursResult> =>
+    ctx.services.code.callers(ctx.resolvePath(input.dir), input.symbol, {
+      ...indexOptions(ctx),
+      ...(input.max_results ? { maxResults: input.max_results } : {}),
+    }),
+  summarize: neighboursSummary,
+  render: renderNeighbours,
+});
+
+export const calleesTool = defineTool({
+  name: 'callees',
+  description:
+    'List every call a function or method makes to code in the tree, with the callee, file, line and code.',
+  risk: 'read',
+  input: z.strictObject({ dir, symbol, max_results: maxResults }),
+  paths: readsDir,
+  run: async (input, ctx): Promise<NeighboursResult> =>
+    ctx.services.code.callees(ctx.resolvePath(input.dir), input.symbol, {
+      ...indexOptions(ctx),
+      ...(input.max_results ? { maxResults: input.max_results } : {}),
+    }),
+  summarize: neighboursSummary,
+  render: renderNeighbours,
+});
+
+export const traceCallsTool = defineTool({
+  name: 'trace_calls',
+  description:
+    'Find the chain of calls from one function or method to another (shortest first), each hop with its file, ' +
+    'line and the calling code. Precise edges only, unless nothing precise connects.',
+  risk: 'read',
+  input: z.strictObject({
+    dir,
+    from: symbol,
+    to: symbol,
+    max_paths: z.int().min(1).max(100).default(1).describe('How many shortest distinct paths to return.'),
+    max_depth: z
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Longest path, in calls (default: config code.maxDepth).'),
+  }),
+  paths: readsDir,
+  run: async (input, ctx): Promise<TraceResult> =>
+    ctx.services.code.trace(
+      {
+        dir: ctx.resolvePath(input.dir),
+        from: input.from,
+        to: input.to,
+        maxPaths: input.max_paths,
+        maxDepth: input.max_depth ?? ctx.config.code.maxDepth,
+      },
+      indexOptions(ctx),
+    ),
+  summarize: (output) => {
+    if (output.status !== 'found') return `${output.status}: ${output.notes[0] ?? ''}`.trim();
+    const first = output.paths[0]?.hops ?? [];
+    const names = first.map((hop) => hop.qualified_name);
+    const more = output.paths.length > 1 ? ` (+${output.paths.length - 1} more paths)` : '';
+    return `${names.join(' → ')} (${first.length} hops)${more}`;
+  },
+  render: formatTraceText,
+  async review(input, output, ctx) {
+    if (output.status !== 'found') {
+      // A wrong or ambiguous name is the user's to fix: re-planning the same request cannot choose for them.
+      return {
+        ok: false,
+        escalate: true,
+        problem: output.notes.join('; ') || `the trace ended ${output.status}`,
+        suggestion:
+          output.status === 'ambiguous'
+            ? 'name the symbols as path/file.ts:name or Class.method'
+            : 'check the names (see the closest names in the notes) and the directory',
+      };
+    }
+    if (output.paths.length === 0) {
+      return {
+        ok: false,
+        problem: 'the trace says found but returned no path',
+        suggestion: 'run trace_calls again',
+      };
+    }
+    const check = await ctx.services.code.verifyPaths(
+      ctx.resolvePath(input.dir),
+      output.paths,
+      indexOptions(ctx),
+    );
+    if (!check.ok) {
+      return {
+        ok: false,
+        problem: `the reported path does not match the code: ${check.problems.join('; ')}`,
+        suggestion: 'run trace_calls again on the current files; do not edit its output',
+      };
+    }
+    const hops = output.paths.reduce((sum, path) => sum + path.hops.length, 0);
+    return { ok: true, note: `verified ${hops} hops against a fresh index` };
+  },
+});
