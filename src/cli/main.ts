@@ -202,6 +202,163 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await configShowCommand(opts));
     });
 
+  program
+    .command('trace')
+    .description('the chain of calls from one function to another, each hop with file, line and code')
+    .argument('<from>', 'name, Class.method, or path/file.ts:name (path relative to --dir)')
+    .argument('<to>', 'the same forms')
+    .option('--dir <dir>', 'directory to index (default: .)')
+    .option('--max-paths <k>', 'the k shortest paths (default 1)')
+    .option('--max-depth <n>', 'longest path in hops (default from config: 16)')
+    .option('--format <format>', 'text | json | mermaid | dot (default text)')
+    .option('--json', 'same as --format json')
+    .action(async (from: string, to: string, opts) => {
+      const { traceCommand } = await import('./commands/trace.js');
+      done(await traceCommand(from, to, opts));
+    });
+
+  program
+    .command('graph')
+    .description('the whole call graph of a directory, for people and other tools')
+    .option('--dir <dir>', 'directory to index (default: .)')
+    .option('--format <format>', 'json | dot (default json)')
+    .action(async (opts) => {
+      const { graphCommand } = await import('./commands/graph.js');
+      done(await graphCommand(opts));
+    });
+
+  program
+    .command('doctor')
+    .description('what office can use here: models and keys (never printed), sandbox, configuration, tools')
+    .addOption(dirOption())
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      done(await doctorCommand(opts));
+    });
+
+  program
+    .command('stats')
+    .description(
+      'tasks by status, durations, tokens and cost by tier, provider and model, cache hits, fallbacks',
+    )
+    .addOption(dirOption())
+    .option('--since <age>', 'only tasks newer than this, e.g. 7d, 12h (default: all)')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { statsCommand } = await import('./commands/stats.js');
+      done(await statsCommand(opts));
+    });
+
+  const audit = program.command('audit').description('the hash-chained record of approvals and tool runs');
+  audit
+    .command('show', { isDefault: true })
+    .description('print the audit trail')
+    .addOption(dirOption())
+    .option('--task <task>', 'only entries of this task')
+    .option('--json', 'print JSON lines')
+    .action(async (opts) => {
+      const { auditShowCommand } = await import('./commands/audit.js');
+      done(await auditShowCommand(opts));
+    });
+  audit
+    .command('verify')
+    .description('check the chain: detects an edited, removed, reordered or truncated entry')
+    .addOption(dirOption())
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { auditVerifyCommand } = await import('./commands/audit.js');
+      done(await auditVerifyCommand(opts));
+    });
+
+  const tools = program.command('tools').description('the tools plans can use: built-in and plugins');
+  tools
+    .command('list')
+    .addOption(dirOption())
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { toolsListCommand } = await import('./commands/tools.js');
+      done(await toolsListCommand(opts));
+    });
+  tools
+    .command('show')
+    .argument('<name>', 'tool name')
+    .addOption(dirOption())
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts) => {
+      const { toolsShowCommand } = await import('./commands/tools.js');
+      done(await toolsShowCommand(name, opts));
+    });
+
+  const memory = program
+    .command('memory')
+    .description('plan memory: past plans that worked, lessons from those that did not, and your feedback');
+  memory
+    .command('list', { isDefault: true })
+    .description('every memory entry, newest first')
+    .addOption(dirOption())
+    .option('--kind <kind>', 'only success, failure or feedback entries')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { memoryListCommand } = await import('./commands/memory.js');
+      done(await memoryListCommand(opts));
+    });
+  memory
+    .command('search')
+    .description('entries most like some text (by the embed tier, or by hashed n-grams with no model)')
+    .argument('<text...>', 'what to look for')
+    .addOption(dirOption())
+    .option('--limit <n>', 'at most this many entries (default 10)')
+    .option('--offline', 'use no model: compare by hashed n-grams')
+    .option('--json', 'print JSON')
+    .action(async (text: string[], opts) => {
+      const { memorySearchCommand } = await import('./commands/memory.js');
+      done(await memorySearchCommand(text.join(' '), opts));
+    });
+  memory
+    .command('forget')
+    .description('remove one entry')
+    .argument('<id>', 'entry id, or a unique prefix of one')
+    .addOption(dirOption())
+    .action(async (id: string, opts) => {
+      const { memoryForgetCommand } = await import('./commands/memory.js');
+      done(await memoryForgetCommand(id, opts));
+    });
+  memory
+    .command('export')
+    .description('every entry as JSON lines')
+    .addOption(dirOption())
+    .option('--output <file>', 'write to this file instead of stdout')
+    .action(async (opts) => {
+      const { memoryExportCommand } = await import('./commands/memory.js');
+      done(await memoryExportCommand(opts));
+    });
+
+  program
+    .command('feedback')
+    .description('tell office how a task went; --bad turns its plans into lessons that are not reused')
+    .argument('<task>', 'task id or a unique prefix')
+    .addOption(dirOption())
+    .option('--good', 'the result was right')
+    .option('--bad', 'the result was wrong')
+    .option('--comment <text>', 'what was right or wrong')
+    .action(async (task: string, opts) => {
+      const { feedbackCommand } = await import('./commands/feedback.js');
+      done(await feedbackCommand(task, opts));
+    });
+
+  program
+    .command('gc')
+    .description('remove finished tasks, cache entries and memory entries not used for a while')
+    .addOption(dirOption())
+    .option('--older-than <age>', 'e.g. 30d, 12h (default from config: retention.olderThanDays)')
+    .option('--dry-run', 'say what would be removed, remove nothing')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { gcCommand } = await import('./commands/gc.js');
+      done(await gcCommand(opts));
+    });
+
   try {
     await program.parseAsync(argv as string[]);
     return code;

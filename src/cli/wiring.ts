@@ -140,7 +140,15 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Of
     audit: auditWriter(ws.root),
     ...(options.approver ? { approver: options.approver } : {}),
     interactive: options.interactive,
-    services: { models: router, code: lazyCodeIndexService(), sandbox: safety.sandbox },
+    services: {
+      models: router,
+      code: lazyCodeIndexService({
+        exclude: ws.config.code.exclude,
+        maxFileBytes: ws.config.code.maxFileBytes,
+        maxDepth: ws.config.code.maxDepth,
+      }),
+      sandbox: safety.sandbox,
+    },
     signal: options.signal,
     phrasings: acceptedPhrasings(templates),
   };

@@ -94,7 +94,10 @@ export async function callWithRetries<R>(
             retryAfter: failure.retryAfter,
             nowMs: timing.now(),
             // A silent server is retried once, not maxAttempts times: each wait costs a whole timeout.
-            settings: failure.kind === 'timeout' ? { ...ctx.retry, maxAttempts: Math.min(2, ctx.retry.maxAttempts) } : ctx.retry,
+            settings:
+              failure.kind === 'timeout'
+                ? { ...ctx.retry, maxAttempts: Math.min(2, ctx.retry.maxAttempts) }
+                : ctx.retry,
             random: timing.random,
           })
         : undefined;
