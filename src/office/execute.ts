@@ -161,14 +161,12 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
       input_hash: inputHash,
       started_at: new Date().toISOString(),
     };
-    const parsed = (tool.input as z.ZodType).safeParse(resolved);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const error = `inputs after resolving references do not fit ${step.action}: ${issue?.path.join('.') || 'inputs'}: ${issue?.message}`;
+    /** Stores and reports the step as failed; its dependents will not start. */
+    const fail = async (attempts: number, error: string, inputs: unknown) => {
       await record(key, {
         ...base,
         status: 'failed',
-        attempts: 0,
+        attempts,
         finished_at: new Date().toISOString(),
         error,
       });
@@ -179,9 +177,16 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
         step_id: step.step_id,
         action: step.action,
         status: 'failed',
-        duration_ms: 0,
+        duration_ms: Date.now() - started,
+        ...(inputs === undefined ? {} : { inputs }),
         error,
       });
+    };
+    const parsed = (tool.input as z.ZodType).safeParse(resolved);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const error = `inputs after resolving references do not fit ${step.action}: ${issue?.path.join('.') || 'inputs'}: ${issue?.message}`;
+      await fail(0, error, undefined);
       return;
     }
     const timeoutMs = (step.timeout_seconds ?? 300) * 1000;
@@ -236,24 +241,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
           await sleep(delay, ctx.signal);
           continue;
         }
-        await record(key, {
-          ...base,
-          status: 'failed',
-          attempts: attempt,
-          finished_at: new Date().toISOString(),
-          error,
-        });
-        failed = true;
-        ctx.reporter.emit({
-          type: 'step_finished',
-          task_id: ctx.taskId,
-          step_id: step.step_id,
-          action: step.action,
-          status: 'failed',
-          duration_ms: Date.now() - started,
-          inputs: parsed.data,
-          error,
-        });
+        await fail(attempt, error, parsed.data);
         return;
       }
     }

@@ -91,9 +91,9 @@ describe.each<{ kind: SandboxKind; skip: boolean; label: string }>([
   it.skipIf(skip)('a command cannot see OPENAI_API_KEY from the parent, even when allowlisted', async () => {
     const saved = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = 'sk-test-parent-secret-value';
-    process.env.OFFICE_TEST_VISIBLE = 'visible';
+    process.env.OFFICE_SANDBOX_PROBE_VISIBLE = 'visible';
     try {
-      const sandbox = await make({ envAllowlist: ['OPENAI_API_KEY', 'OFFICE_TEST_*'] });
+      const sandbox = await make({ envAllowlist: ['OPENAI_API_KEY', 'OFFICE_SANDBOX_PROBE_*'] });
       expect(sandbox.refusedEnv.map((r) => r.name)).toEqual(['OPENAI_API_KEY']);
       expect(sandbox.refusedEnv[0]?.reason).toContain('sandboxed commands never see secrets');
       const result = await sandbox.run(nodeEval('console.log(JSON.stringify(process.env))'), {
@@ -104,14 +104,14 @@ describe.each<{ kind: SandboxKind; skip: boolean; label: string }>([
       const env = JSON.parse(result.stdout) as Record<string, string>;
       expect(env.OPENAI_API_KEY).toBeUndefined();
       expect(JSON.stringify(env)).not.toContain('sk-test-parent-secret-value');
-      expect(env.OFFICE_TEST_VISIBLE).toBe('visible');
+      expect(env.OFFICE_SANDBOX_PROBE_VISIBLE).toBe('visible');
       // bwrap's --chdir also sets PWD, which holds the working directory and nothing else.
       const names = Object.keys(env).filter((name) => name !== 'PWD');
-      expect(names.sort()).toEqual(['HOME', 'LANG', 'OFFICE_TEST_VISIBLE', 'PATH']);
+      expect(names.sort()).toEqual(['HOME', 'LANG', 'OFFICE_SANDBOX_PROBE_VISIBLE', 'PATH']);
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = saved;
-      delete process.env.OFFICE_TEST_VISIBLE;
+      delete process.env.OFFICE_SANDBOX_PROBE_VISIBLE;
     }
   });
 
