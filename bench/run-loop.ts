@@ -30,23 +30,36 @@ function office(args: readonly string[], cwd: string): Timed {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
-    env: { ...process.env, NO_COLOR: '1', OLLAMA_HOST: 'http://127.0.0.1:9', OPENAI_API_KEY: '', GEMINI_API_KEY: '' },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      OLLAMA_HOST: 'http://127.0.0.1:9',
+      OPENAI_API_KEY: '',
+      GEMINI_API_KEY: '',
+    },
   });
   const wall = Math.round(performance.now() - started);
   const lines = run.stderr.trimEnd().split('\n');
   const rss = Number(lines.at(-1));
-  return { wall_ms: wall, rss_mb: Math.round(rss / 1024), code: run.status, stdout: run.stdout, stderr: lines.slice(0, -1).join('\n') };
+  return {
+    wall_ms: wall,
+    rss_mb: Math.round(rss / 1024),
+    code: run.status,
+    stdout: run.stdout,
+    stderr: lines.slice(0, -1).join('\n'),
+  };
 }
 
 function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 }
 
-function fresh(name: string, source: string): string {
+/** A scratch workspace holding a copy of `source` as `<subdir>` (a Python package keeps its own name). */
+function fresh(name: string, source: string, subdir = 'src'): string {
   const dir = join(WORK, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, '.git'), { recursive: true });
-  cpSync(source, join(dir, 'src'), { recursive: true });
+  cpSync(source, join(dir, subdir), { recursive: true });
   return dir;
 }
 
@@ -58,11 +71,19 @@ function check(t: Timed, what: string): Timed {
 const rows: string[] = [];
 const notes: string[] = [];
 const row = (what: string, runs: Timed[]) =>
-  rows.push(`| ${what} | ${median(runs.map((r) => r.wall_ms))} | ${runs.map((r) => r.wall_ms).join(' / ')} | ${median(runs.map((r) => r.rss_mb))} |`);
+  rows.push(
+    `| ${what} | ${median(runs.map((r) => r.wall_ms))} | ${runs.map((r) => r.wall_ms).join(' / ')} | ${median(runs.map((r) => r.rss_mb))} |`,
+  );
 
 // Start-up: no parser, SDK or UI may load for these.
-row('`office --version`', Array.from({ length: RUNS }, () => check(office(['--version'], REPO), '--version')));
-row('`office --help`', Array.from({ length: RUNS }, () => check(office(['--help'], REPO), '--help')));
+row(
+  '`office --version`',
+  Array.from({ length: RUNS }, () => check(office(['--version'], REPO), '--version')),
+);
+row(
+  '`office --help`',
+  Array.from({ length: RUNS }, () => check(office(['--help'], REPO), '--help')),
+);
 
 // The README example through the whole loop, offline: cold (no .office/) and warm (index cached).
 const request = 'trace checkout to chargeCard in ./src';
@@ -77,7 +98,9 @@ row(`\`office run --offline "${request}"\` on ts-shop, cold`, cold);
 row(`the same, warm (index cached)`, warm);
 const ws = join(WORK, 'loop');
 const viaRun = JSON.parse(warm.at(-1)?.stdout ?? '{}').result;
-const viaTrace = JSON.parse(check(office(['trace', 'checkout', 'chargeCard', '--dir', 'src', '--json'], ws), 'trace').stdout);
+const viaTrace = JSON.parse(
+  check(office(['trace', 'checkout', 'chargeCard', '--dir', 'src', '--json'], ws), 'trace').stdout,
+);
 const strip = (r: { stats?: unknown }) => ({ ...r, stats: undefined });
 notes.push(
   `- \`office run … --json\` result and \`office trace checkout chargeCard --dir src --json\` are ${
@@ -94,9 +117,9 @@ if (existsSync(pip)) {
   const pyWarm: Timed[] = [];
   let answer = '';
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
-    const dir = fresh('pip', pip);
-    pyCold.push(check(office(['trace', from, to, '--dir', 'src', '--json'], dir), 'pip cold'));
-    const again = check(office(['trace', from, to, '--dir', 'src', '--json'], dir), 'pip warm');
+    const dir = fresh('pip', pip, 'pip');
+    pyCold.push(check(office(['trace', from, to, '--dir', 'pip', '--json'], dir), 'pip cold'));
+    const again = check(office(['trace', from, to, '--dir', 'pip', '--json'], dir), 'pip warm');
     pyWarm.push(again);
     const result = JSON.parse(again.stdout);
     answer = `${result.status}: ${result.paths[0].hops.map((h: { qualified_name: string; file: string; line: number; edge: string | null }) => `${h.qualified_name} (${h.file}:${h.line}${h.edge ? `, ${h.edge}` : ''})`).join(' → ')}; index ${JSON.stringify(result.stats)}`;
@@ -112,7 +135,9 @@ const header = [
   '',
   `## Start-up and the whole loop (bench/run-loop.ts), ${new Date().toISOString()}`,
   '',
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end. ${RUNS} runs each (3 for pip); wall time from spawn to exit of the real binary.`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at the end. ${RUNS} runs each (3 for pip); wall time from spawn to exit of the real binary.`,
   '',
   '| what | median ms | every run ms | peak RSS MB |',
   '|---|---:|---|---:|',

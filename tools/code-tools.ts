@@ -66,6 +66,24 @@ function renderNeighbours(output: NeighboursResult): string {
   return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
 }
 
+/** Callers and callees of a name that is unknown or names several symbols: the user must say which. */
+function reviewNeighbours(_input: unknown, output: NeighboursResult) {
+  if (output.status === 'found') return { ok: true as const };
+  const candidates = output.candidates.map((c) => `${c.file}:${c.qualified_name}`);
+  return {
+    ok: false as const,
+    escalate: true,
+    problem: [
+      output.notes.join('; ') || `no single symbol by that name (${output.status})`,
+      ...(candidates.length ? [`candidates: ${candidates.join(', ')}`] : []),
+    ].join('; '),
+    suggestion:
+      output.status === 'ambiguous'
+        ? 'name the symbol as path/file.ts:name or Class.method'
+        : 'check the name (see the closest names in the notes) and the directory',
+  };
+}
+
 function neighboursSummary(output: NeighboursResult): string {
   if (output.status !== 'found' || !output.symbol) return `${output.status}: ${output.notes[0] ?? ''}`.trim();
   const noun = output.direction === 'callers' ? 'caller' : 'callee';
@@ -86,6 +104,7 @@ export const callersTool = defineTool({
     }),
   summarize: neighboursSummary,
   render: renderNeighbours,
+  review: reviewNeighbours,
 });
 
 export const calleesTool = defineTool({
@@ -102,6 +121,7 @@ export const calleesTool = defineTool({
     }),
   summarize: neighboursSummary,
   render: renderNeighbours,
+  review: reviewNeighbours,
 });
 
 export const traceCallsTool = defineTool({

@@ -1,0 +1,103 @@
+// The headline job through both doors: `office run "trace A to B in DIR"` (the whole loop) and `office trace`
+// (the direct command) give the same answer, and the loop's reviewer has verified every hop.
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FIXTURES,
+  killStrayOffices,
+  makeWorkspace,
+  onlyJson,
+  readTask,
+  runOffice,
+  type TempWorkspace,
+} from '../helpers/workspace.js';
+
+let ws: TempWorkspace;
+
+beforeEach(async () => {
+  ws = await makeWorkspace();
+  await cp(join(FIXTURES, 'ts-shop', 'src'), join(ws.root, 'src'), { recursive: true });
+});
+
+afterEach(async () => {
+  await killStrayOffices();
+  await ws.cleanup();
+});
+
+const withoutTimings = (result: Record<string, unknown>) => ({
+  ...result,
+  stats: { ...(result.stats as object), index_ms: 0, cache: 'any' },
+});
+
+describe('trace through office run and office trace', () => {
+  it('returns the same result object, the README path, with every hop reviewed', async () => {
+    const run = await runOffice(['run', '--offline', '--json', 'trace checkout to chargeCard in ./src'], {
+      cwd: ws.root,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const out = onlyJson(run.stdout) as { task_id: string; status: string; result: Record<string, unknown> };
+    expect(out.status).toBe('succeeded');
+
+    const trace = await runOffice(['trace', 'checkout', 'chargeCard', '--dir', 'src', '--json'], {
+      cwd: ws.root,
+    });
+    expect(trace.code, trace.stderr).toBe(0);
+    const direct = onlyJson(trace.stdout);
+    expect(withoutTimings(out.result)).toEqual(withoutTimings(direct));
+
+    const hops = (
+      direct.paths as {
+        hops: { qualified_name: string; file: string; line: number; edge: string | null }[];
+      }[]
+    )[0]?.hops;
+    expect(hops?.map((h) => `${h.qualified_name} ${h.file}:${h.line} ${h.edge}`)).toEqual([
+      'checkout checkout.ts:15 null',
+      'OrderService.place orders/order-service.ts:16 method',
+      'StripeGateway.charge gateways/stripe.ts:4 dispatch',
+      'chargeCard payments/card.ts:1 direct',
+    ]);
+
+    const doc = await readTask(ws, out.task_id);
+    expect(doc.reviews.at(-1)?.review.verdict).toBe('APPROVE');
+    expect(doc.reviews.at(-1)?.review.summary).toContain('verified 4 hops');
+  });
+
+  it('answers "who calls" and "what does X call" offline, and escalates an unknown name with suggestions', async () => {
+    const callers = await runOffice(['run', '--offline', 'who calls payments/card.ts:chargeCard in ./src'], {
+      cwd: ws.root,
+    });
+    expect(callers.code, callers.stderr).toBe(0);
+    expect(callers.stdout).toContain('callers of chargeCard (payments/card.ts:1): 2');
+    expect(callers.stdout).toContain(
+      'chargeCard  payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
+    );
+    expect(callers.stdout).toContain(
+      'StripeGateway.charge  gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
+    );
+
+    const callees = await runOffice(['run', '--offline', 'what does OrderService.place call in ./src'], {
+      cwd: ws.root,
+    });
+    expect(callees.code, callees.stderr).toBe(0);
+    expect(callees.stdout).toContain('StripeGateway.charge');
+    expect(callees.stdout).toContain('[dispatch]');
+
+    // "chargeCard" alone names the real one and a decoy: a person has to say which.
+    const ambiguous = await runOffice(['run', '--offline', '--json', 'who calls chargeCard in ./src'], {
+      cwd: ws.root,
+    });
+    expect(ambiguous.code).toBe(3);
+    expect((onlyJson(ambiguous.stdout) as { error: { message: string } }).error.message).toContain(
+      'legacy/card.ts:chargeCard',
+    );
+
+    const unknown = await runOffice(['run', '--offline', '--json', 'trace checkot to chargeCard in ./src'], {
+      cwd: ws.root,
+    });
+    expect(unknown.code).toBe(3);
+    const out = onlyJson(unknown.stdout) as { status: string; error: { message: string } };
+    expect(out.status).toBe('escalated');
+    expect(out.error.message).toContain('checkout');
+  });
+});
