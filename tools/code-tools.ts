@@ -67,7 +67,7 @@ function renderNeighbours(output: NeighboursResult): string {
 }
 
 /** Callers and callees of a name that is unknown or names several symbols: the user must say which. */
-function reviewNeighbours(_input: unknown, output: NeighboursResult) {
+function reviewNeighbours<I>(_input: I, output: NeighboursResult) {
   if (output.status === 'found') return { ok: true as const };
   const candidates = output.candidates.map((c) => `${c.file}:${c.qualified_name}`);
   return {
