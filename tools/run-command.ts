@@ -56,6 +56,34 @@ const INLINE_CODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
  * A command string handed to a shell or an interpreter (`sh -c "curl … | sh"`) is exactly what the argv form
  * exists to prevent: pipes, downloads and redirections would hide inside one argument. Refused at validation.
  */
+/** Words a shell would treat as operators: here they would reach the program as plain arguments. */
+const SHELL_OPERATORS = new Set([
+  '|',
+  '||',
+  '&&',
+  ';',
+  ';;',
+  '&',
+  '>',
+  '>>',
+  '<',
+  '<<',
+  '>&',
+  '<(',
+  '(',
+  ')',
+  '|&',
+]);
+
+export function shellOperatorProblems(argv: readonly string[]): string[] {
+  const ops = argv.filter((a) => SHELL_OPERATORS.has(a));
+  return ops.length > 0
+    ? [
+        `contains shell operators (${[...new Set(ops)].join(' ')}), which no shell interprets here; run one program per step, or a script file in the workspace`,
+      ]
+    : [];
+}
+
 export function inlineCodeProblems(argv: readonly string[]): string[] {
   const program = (argv[0] ?? '').split('/').pop()?.toLowerCase() ?? '';
   const flags = INLINE_CODE_FLAGS[program.replace(/\.exe$/, '')];
@@ -89,7 +117,7 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
   input,
   paths: (i) => [{ path: i.cwd, access: 'read' }],
   command: (i) => i.argv,
-  check: (i) => inlineCodeProblems(i.argv),
+  check: (i) => [...inlineCodeProblems(i.argv), ...shellOperatorProblems(i.argv)],
   async run(i, ctx) {
     const sandbox = ctx.services.sandbox;
     if (!sandbox) {
@@ -130,6 +158,14 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
         : `${what} and printed nothing on stderr`,
       ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
     };
+  },
+  render(output) {
+    const parts = [output.stdout.trimEnd()];
+    if (output.stderr.trim()) parts.push(`--- stderr ---\n${output.stderr.trimEnd()}`);
+    parts.push(
+      `(exit ${output.exit_code ?? 'by signal'}${output.timed_out ? ', timed out' : ''}, ${output.sandbox} sandbox${output.truncated ? ', output truncated' : ''})`,
+    );
+    return parts.filter(Boolean).join('\n');
   },
   summarize(output) {
     const status = output.timed_out ? 'timed out' : `exit ${output.exit_code ?? 'signal'}`;

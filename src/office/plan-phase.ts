@@ -30,12 +30,13 @@ async function deadLetter(
   subtask: Subtask,
   doc: TaskDocument,
   state: SubtaskState,
-  maxIterations: number,
+  rounds: number,
+  why = 'no acceptable plan',
 ): Promise<PlanPhaseOutcome> {
   const { deps, taskId } = session;
   const reason =
-    `subtask "${subtask.id}" (${subtask.goal}) found no acceptable plan in ${maxIterations} ` +
-    `iteration${maxIterations === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
+    `subtask "${subtask.id}" (${subtask.goal}) found ${why} in ${rounds} ` +
+    `iteration${rounds === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
   await deps.store.deadLetter({
     task_id: taskId,
     request: doc.request,
@@ -172,6 +173,18 @@ export async function planPhase(
         reasons: validation.issues.map((i) => i.message),
         durationMs: 0,
       });
+    }
+    // A template plans the same way every round: once its plan is rejected, more rounds cannot help.
+    const now = stored.subtasks[subtask.id];
+    if (produced.source === 'template' && now) {
+      return deadLetter(
+        session,
+        subtask,
+        stored,
+        now,
+        iteration - now.iteration_base,
+        'no acceptable plan (a template plans the same way every round)',
+      );
     }
     return { kind: 'rejected' };
   }

@@ -1,5 +1,6 @@
 // Template matching and rendering (the offline "Task Analyst" and "Strategist"): pure functions over loaded templates.
 import { createHash } from 'node:crypto';
+import { parse as parseShell } from 'shell-quote';
 import type { Plan } from '../schemas/plan.js';
 import type { Subtask, SubtaskDag } from '../schemas/subtask.js';
 import type { Template } from '../schemas/template.js';
@@ -7,12 +8,15 @@ import type { Template } from '../schemas/template.js';
 /** Trims, folds white space and drops a trailing question mark or full stop. */
 export function normaliseRequest(request: string): string {
   // A final "." ends a sentence only after a word ("… in src."); after a space or a dot it is a path ("in .").
-  return request
-    .trim()
-    .replace(/\s+/g, ' ')
+  return foldSpacesOutsideQuotes(request.trim())
     .replace(/[?!]+$/, '')
     .replace(/(?<=[\w"'`)])\.$/, '')
     .trim();
+}
+
+/** Runs of white space become one space, except inside quotes ("a  b" stays as typed). */
+function foldSpacesOutsideQuotes(text: string): string {
+  return text.replace(/("[^"]*"|'[^']*'|`[^`]*`)|\s+/g, (match, quoted: string | undefined) => quoted ?? ' ');
 }
 
 function unquote(value: string): string {
@@ -41,13 +45,32 @@ function matchClause(clause: string, templates: readonly Template[]): Match | un
 }
 
 export function renderText(text: string, params: Readonly<Record<string, string>>): string {
-  return text.replace(/\{\{(\w+)(?::int)?\}\}/g, (_, name: string) => params[name] ?? '');
+  return text.replace(/\{\{(\w+)(?::int|:argv)?\}\}/g, (_, name: string) => params[name] ?? '');
+}
+
+/**
+ * Words of a command line, split as a POSIX shell would (quotes, escapes), without running a shell: an
+ * operator such as `|`, `;` or `>` stays a word of its own, so the validator can refuse it by name.
+ */
+export function commandWords(line: string): string[] {
+  return parseShell(line, (name) => `$${name}`).map((w) =>
+    typeof w === 'string'
+      ? w
+      : 'op' in w
+        ? w.op === 'glob'
+          ? w.pattern
+          : w.op
+        : 'comment' in w
+          ? `#${w.comment}`
+          : String(w),
+  );
 }
 
 function renderValue(value: unknown, params: Readonly<Record<string, string>>): unknown {
   if (typeof value === 'string') {
-    const whole = /^\{\{(\w+)(:int)?\}\}$/.exec(value);
+    const whole = /^\{\{(\w+)(:int|:argv)?\}\}$/.exec(value);
     if (whole?.[1] !== undefined && whole[2] === ':int') return Number.parseInt(params[whole[1]] ?? '', 10);
+    if (whole?.[1] !== undefined && whole[2] === ':argv') return commandWords(params[whole[1]] ?? '');
     return renderText(value, params);
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, params));

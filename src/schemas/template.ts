@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const templateStepSchema = z.strictObject({
   step_id: z.string(),
   action: z.string(),
-  /** JSON; a string "{{name}}" becomes the captured value, "{{name:int}}" a whole number; "{{name}}" inside text is interpolated. */
+  /**
+   * JSON; a string "{{name}}" becomes the captured value, "{{name:int}}" a whole number, "{{name:argv}}" the
+   * words of a command line (split like a shell, never run by one); "{{name}}" inside text is interpolated.
+   */
   inputs: z.record(z.string(), z.unknown()),
   timeout_seconds: z.int().min(1).optional(),
   parallelizable: z.boolean().optional(),
