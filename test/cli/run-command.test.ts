@@ -43,7 +43,7 @@ describe('office run "run <command>"', () => {
     const doc = await readTask(ws, out.task_id);
     const step = Object.values(doc.steps)[0];
     expect(step?.status).toBe('succeeded');
-    expect((step?.output as { exit_code: number }).exit_code).toBe(0);
+    expect((step?.output as { exit_code: number } | undefined)?.exit_code).toBe(0);
   });
 
   it('passes quoted arguments as single words, never through a shell', async () => {
