@@ -16,7 +16,10 @@ export function normaliseRequest(request: string): string {
 
 /** Runs of white space become one space, except inside quotes ("a  b" stays as typed). */
 function foldSpacesOutsideQuotes(text: string): string {
-  return text.replace(/("[^"]*"|'[^']*'|`[^`]*`)|\s+/g, (_match, quoted: string | undefined) => quoted ?? ' ');
+  return text.replace(
+    /("[^"]*"|'[^']*'|`[^`]*`)|\s+/g,
+    (_match, quoted: string | undefined) => quoted ?? ' ',
+  );
 }
 
 function unquote(value: string): string {
