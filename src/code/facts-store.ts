@@ -1,7 +1,9 @@
-// Facts of each source file (code intelligence): from the last index in memory, else the cache file, else the
-// adapter's `extract`; loads the cache file only when some part of the tree actually needs facts.
+// Facts of each source file (code intelligence): from the last index in memory, else the cache file, else what
+// the extraction pool extracted for it, else the adapter's `extract`; loads the cache file only when some part of
+// the tree actually needs facts.
 import type { CachedFile, CacheLocation } from './cache.js';
 import { readFactsCache, writeFactsCache } from './cache.js';
+import { type Extracted, extractOne } from './extract-pool.js';
 import type { LanguageAdapter, SourceFile } from './model.js';
 
 export class FactsStore {
@@ -11,6 +13,8 @@ export class FactsStore {
   #unusableCache = false;
   /** Facts looked up or extracted by this index. */
   readonly #used = new Map<string, CachedFile>();
+  /** Extracted ahead of `factsOf` (by the pool), keyed by path; taken by `factsOf` as if it had extracted them. */
+  readonly #ahead = new Map<string, { adapter: LanguageAdapter; hash: string; result: Extracted }>();
   #extracted = 0;
   #reused = 0;
 
@@ -36,35 +40,42 @@ export class FactsStore {
     return this.#reused;
   }
 
+  /** The files among `sources` that `factsOf` would extract: no facts of this adapter version for their content. */
+  async uncached(sources: readonly SourceFile[], adapter: LanguageAdapter): Promise<SourceFile[]> {
+    const known = await this.#load();
+    return sources.filter((source) => !isCachedFor(known.get(source.path), source, adapter));
+  }
+
+  /** Hands over what the pool extracted for `source`: the next `factsOf` of it takes this instead of extracting. */
+  extractedAhead(source: SourceFile, adapter: LanguageAdapter, result: Extracted): void {
+    this.#ahead.set(source.path, { adapter, hash: source.hash, result });
+  }
+
   /** The file's facts, or why the adapter could not parse it. */
   async factsOf(
     source: SourceFile,
     adapter: LanguageAdapter,
   ): Promise<{ readonly facts: unknown } | { readonly problem: string }> {
     const cached = (await this.#load()).get(source.path);
-    if (
-      cached &&
-      cached.adapter === adapter.id &&
-      cached.version === adapter.version &&
-      cached.hash === source.hash
-    ) {
+    if (isCachedFor(cached, source, adapter)) {
       this.#used.set(source.path, cached);
       this.#reused++;
       return { facts: cached.facts };
     }
-    try {
-      const facts = adapter.extract(source);
+    const ahead = this.#ahead.get(source.path);
+    this.#ahead.delete(source.path);
+    const result =
+      ahead?.adapter === adapter && ahead.hash === source.hash ? ahead.result : extractOne(adapter, source);
+    if ('facts' in result) {
       this.#used.set(source.path, {
         adapter: adapter.id,
         version: adapter.version,
         hash: source.hash,
-        facts,
+        facts: result.facts,
       });
       this.#extracted++;
-      return { facts };
-    } catch (err) {
-      return { problem: `${source.path}: could not be parsed (${(err as Error).message})` };
     }
+    return result;
   }
 
   /**
@@ -96,4 +107,17 @@ export class FactsStore {
     });
     return this.#known;
   }
+}
+
+function isCachedFor(
+  cached: CachedFile | undefined,
+  source: SourceFile,
+  adapter: LanguageAdapter,
+): cached is CachedFile {
+  return (
+    cached !== undefined &&
+    cached.adapter === adapter.id &&
+    cached.version === adapter.version &&
+    cached.hash === source.hash
+  );
 }

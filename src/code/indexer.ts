@@ -1,6 +1,6 @@
 // Code indexer (code intelligence): walks a tree, hashes each file, and per language adapter reuses the last
-// linked graph when the adapter's files are unchanged, else extracts the changed files' facts and links again;
-// then merges every adapter's symbols and edges into one call graph.
+// linked graph when the adapter's files are unchanged, else extracts the changed files' facts (in worker threads
+// too when there are many) and links again; then merges every adapter's symbols and edges into one call graph.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import {
   type Snapshot,
   writeSnapshotsCache,
 } from './cache.js';
+import { extractAhead, type PoolPolicy, type PoolReport } from './extract-pool.js';
 import { FactsStore } from './facts-store.js';
 import { CallGraph } from './graph.js';
 import type { CallEdge, CodeSymbol, LanguageAdapter, LinkedGraph, SourceFile } from './model.js';
@@ -38,6 +39,8 @@ export interface IndexerOptions {
   readonly maxFileBytes?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
+  /** When uncached files are extracted in worker threads; `defaultPoolPolicy` by default. */
+  readonly extractPool?: Partial<PoolPolicy>;
 }
 
 /** One adapter's share of an index, with what lazy refinement has done on it so far. */
@@ -72,6 +75,8 @@ export interface CodeIndex {
   readonly stats: IndexStats;
   /** Files that could not be read or parsed, and caches that could not be used or written. */
   readonly problems: string[];
+  /** Where files were extracted, when the extraction pool ran. */
+  readonly extraction?: PoolReport;
 }
 
 const READ_CONCURRENCY = 32;
@@ -135,18 +140,30 @@ export async function buildIndex(
     return read.value;
   });
 
-  const parts: IndexPart[] = [];
-  let linkedNow = false;
-  let reusedFiles = 0;
+  const planned: PlannedPart[] = [];
   for (const [entry, entryPaths] of byEntry) {
     options.signal?.throwIfAborted();
     const adapter = await loadAdapter(entry);
     const files = entryPaths.flatMap((path) => sources.get(path) ?? []);
     const fingerprint = fingerprintOf(adapter, files);
-    const link = (tick: (files: number) => void) =>
-      linkFiles(adapter, files, facts, root, sources, tick, options.signal);
     const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
     const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
+    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot });
+  }
+  const toLink = planned.filter((p) => !p.reusable && p.snapshot?.fingerprint !== p.fingerprint);
+  const ahead = await extractAhead(toLink, facts, {
+    ...options.extractPool,
+    ...(options.signal ? { signal: options.signal } : {}),
+    tick: () => progress(1),
+  });
+
+  const parts: IndexPart[] = [];
+  let linkedNow = false;
+  let reusedFiles = 0;
+  for (const { adapter, files, fingerprint, reusable, snapshot } of planned) {
+    options.signal?.throwIfAborted();
+    const link = (tick: (file: SourceFile) => void) =>
+      linkFiles(adapter, files, facts, root, sources, tick, options.signal);
     if (reusable) {
       parts.push(reusable);
       reusedFiles += files.length;
@@ -161,7 +178,9 @@ export async function buildIndex(
       reusedFiles += files.length;
       progress(files.length);
     } else {
-      const { linked, problems: unparsed } = await link(progress);
+      const { linked, problems: unparsed } = await link((file) => {
+        if (!ahead.ticked.has(file.path)) progress(1);
+      });
       const made = {
         refinable: linked.refine !== undefined,
         problems: unparsed,
@@ -196,6 +215,7 @@ export async function buildIndex(
     partOfFile,
     facts,
     problems,
+    ...(ahead.report ? { extraction: ahead.report } : {}),
     stats: {
       files: present.size,
       symbols: graph.symbolCount,
@@ -204,6 +224,17 @@ export async function buildIndex(
       cache: cacheState,
     },
   };
+}
+
+/** One adapter's share of the tree, and what is known of it before extracting anything. */
+interface PlannedPart {
+  readonly entry: AdapterEntry;
+  readonly adapter: LanguageAdapter;
+  readonly files: readonly SourceFile[];
+  readonly fingerprint: string;
+  /** The previous in-process index's part, when its files are unchanged. */
+  readonly reusable: IndexPart | undefined;
+  readonly snapshot: Snapshot | undefined;
 }
 
 async function readSources(
@@ -233,7 +264,7 @@ async function linkFiles(
   facts: FactsStore,
   root: string,
   sources: ReadonlyMap<string, SourceFile>,
-  tick: (files: number) => void,
+  tick: (file: SourceFile) => void,
   signal: AbortSignal | undefined,
 ): Promise<{ linked: LinkedGraph; problems: string[] }> {
   const parsed: { file: SourceFile; facts: unknown }[] = [];
@@ -243,7 +274,7 @@ async function linkFiles(
     const result = await facts.factsOf(file, adapter);
     if ('facts' in result) parsed.push({ file, facts: result.facts });
     else problems.push(result.problem);
-    tick(1);
+    tick(file);
   }
   const linked = await adapter.link(parsed, {
     root,
