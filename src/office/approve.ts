@@ -2,20 +2,9 @@
 // recorded approval, by --yes, or by asking a person — and records every decision.
 import type { z } from 'zod';
 import type { Plan, PlanStep } from '../schemas/plan.js';
-import type { StepResult } from '../schemas/task.js';
+import type { ApprovalRecord, StepResult } from '../schemas/task.js';
 import type { ToolPathAccess } from '../tools/define-tool.js';
 import type { Approver, PolicyDecision, PolicyFn, PolicyRequest, ToolRegistry } from './ports.js';
-
-export interface ApprovalRecord {
-  plan_id: string;
-  step_id: string;
-  tool: string;
-  risk: string;
-  decision: 'allow' | 'ask' | 'deny';
-  by: string;
-  reason: string;
-  at: string;
-}
 
 export interface ApproveContext {
   readonly taskId: string;

@@ -64,6 +64,8 @@ export const approvalRecordSchema = z.strictObject({
   at: z.string(),
 });
 
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
+
 export const stepResultSchema = z.strictObject({
   idempotency_key: z.string(),
   plan_id: z.string(),

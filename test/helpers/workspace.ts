@@ -4,6 +4,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newTaskDocument } from '../../src/office/orchestrate.js';
 import { type TaskDocument, taskDocumentSchema } from '../../src/schemas/task.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,26 +163,9 @@ export function onlyJson(stdout: string): Record<string, unknown> {
 
 /** A minimal task document valid per the schema, with `fields` on top (for tests that write task files by hand). */
 export function taskDocument(fields: Partial<TaskDocument> & { task_id: string }): TaskDocument {
-  const at = fields.created_at ?? new Date().toISOString();
-  return taskDocumentSchema.parse({
-    version: 1,
-    request: 'hand-written task',
-    workspace: '/nowhere',
-    created_at: at,
-    updated_at: at,
-    status: 'succeeded',
-    options: {},
-    dag: null,
-    subtasks: {},
-    plans: [],
-    validations: [],
-    approvals: [],
-    steps: {},
-    reviews: [],
-    events: [],
-    model_calls: [],
-    ...fields,
-  });
+  const at = new Date(fields.created_at ?? Date.now());
+  const base = newTaskDocument(fields.task_id, 'hand-written task', '/nowhere', {}, at);
+  return taskDocumentSchema.parse({ ...base, status: 'succeeded', options: {}, ...fields });
 }
 
 /** Writes a task document to .office/tasks/<task_id>.json, as the store would. */
