@@ -1,6 +1,7 @@
 // Code indexer (code intelligence): walks a tree, hashes each file, and per language adapter reuses the last
-// linked graph when the adapter's files are unchanged, else extracts the changed files' facts (in worker threads
-// too when there are many) and links again; then merges every adapter's symbols and edges into one call graph.
+// linked graph when the adapter's files (and the config files its link reads) are unchanged, else extracts the
+// changed files' facts (in worker threads too when there are many) and links again; then merges every adapter's
+// symbols and edges into one call graph.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
@@ -27,7 +28,7 @@ import {
 import { extractAhead, type PoolPolicy, type PoolReport } from './extract-pool.js';
 import { FactsStore } from './facts-store.js';
 import { CallGraph } from './graph.js';
-import type { CallEdge, CodeSymbol, LanguageAdapter, LinkedGraph, SourceFile } from './model.js';
+import type { CallEdge, CodeSymbol, LanguageAdapter, LinkContext, LinkedGraph, SourceFile } from './model.js';
 import type { IndexStats } from './service.js';
 
 export interface IndexerOptions {
@@ -46,7 +47,10 @@ export interface IndexerOptions {
 /** One adapter's share of an index, with what lazy refinement has done on it so far. */
 export interface IndexPart {
   readonly adapter: LanguageAdapter;
-  /** Adapter version plus every (path, hash) of its files: snapshots and refinements hold for exactly this. */
+  /**
+   * Adapter version, every (path, hash) of its files and the adapter's digest of the config files its link
+   * reads (`linkInputsDigest`): snapshots and refinements hold for exactly this.
+   */
   readonly fingerprint: string;
   readonly symbols: readonly CodeSymbol[];
   readonly edges: readonly CallEdge[];
@@ -145,7 +149,7 @@ export async function buildIndex(
     options.signal?.throwIfAborted();
     const adapter = await loadAdapter(entry);
     const files = entryPaths.flatMap((path) => sources.get(path) ?? []);
-    const fingerprint = fingerprintOf(adapter, files);
+    const fingerprint = fingerprintOf(adapter, files, linkInputsDigest(adapter, files, root, sources));
     const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
     const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
     planned.push({ entry, adapter, files, fingerprint, reusable, snapshot });
@@ -276,15 +280,34 @@ async function linkFiles(
     else problems.push(result.problem);
     tick(file);
   }
-  const linked = await adapter.link(parsed, {
-    root,
-    readText: (path) => sources.get(path)?.text ?? readFileSync(join(root, path), 'utf8'),
-  });
+  const linked = await adapter.link(parsed, linkContext(root, sources));
   return { linked, problems };
 }
 
-function fingerprintOf(adapter: LanguageAdapter, files: readonly SourceFile[]): string {
+function linkContext(root: string, sources: ReadonlyMap<string, SourceFile>): LinkContext {
+  return {
+    root,
+    readText: (path) => sources.get(path)?.text ?? readFileSync(join(root, path), 'utf8'),
+  };
+}
+
+/** What the adapter's `link` reads besides the files (config files), as a digest; empty when it declares none. */
+function linkInputsDigest(
+  adapter: LanguageAdapter,
+  files: readonly SourceFile[],
+  root: string,
+  sources: ReadonlyMap<string, SourceFile>,
+): string {
+  if (!adapter.linkInputsDigest) return '';
+  return adapter.linkInputsDigest(
+    files.map((file) => file.path),
+    linkContext(root, sources),
+  );
+}
+
+function fingerprintOf(adapter: LanguageAdapter, files: readonly SourceFile[], linkInputs: string): string {
   const hash = createHash('sha256').update(`${adapter.id}@${adapter.version}\n`);
+  if (linkInputs !== '') hash.update(`link-inputs\0${linkInputs}\n`);
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     hash.update(`${file.path}\0${file.hash}\n`);
   }

@@ -113,6 +113,12 @@ export interface LanguageAdapter<Facts = unknown> {
   /** Lower-case extensions with the dot, e.g. ".ts". */
   readonly extensions: readonly string[];
   extract(file: SourceFile): Facts;
+  /**
+   * Optional: a digest of what `link` reads besides the files' facts (e.g. tsconfig and package.json files),
+   * given the paths of the files it would link. The indexer adds it to the fingerprint its linked graph and
+   * refinements are cached under, so an edit there re-links. Called on every index, cached graph or not.
+   */
+  linkInputsDigest?(paths: readonly string[], ctx: LinkContext): string;
   link(
     files: ReadonlyArray<{ readonly file: SourceFile; readonly facts: Facts }>,
     ctx: LinkContext,

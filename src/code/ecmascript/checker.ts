@@ -1,5 +1,6 @@
 // JS/TS lazy refinement: resolves the pending calls a query reaches with the TypeScript checker (ts-morph),
-// building one in-memory project on first need that holds only the files those calls' modules import.
+// building one in-memory project on first need that holds only the files those calls' modules import, and
+// resolving imports there as linking did.
 import { type Node as MorphNode, Node, Project, SyntaxKind, ts } from 'ts-morph';
 import type { CallEdge, RefineRequest } from '../model.js';
 import type { Target } from './calls.js';
@@ -71,6 +72,16 @@ export class CheckerRefiner {
   private ensureProject(): Project {
     this.project ??= new Project({
       useInMemoryFileSystem: true,
+      // Imports resolve as linking resolved them (tsconfig `paths`/`baseUrl` of each file's own config, package
+      // `imports`, in-tree packages), so the checker's answers agree with the syntactic pass.
+      resolutionHost: (host, options) => ({
+        resolveModuleNames: (names, containingFile) =>
+          names.map(
+            (name) =>
+              this.linkedModule(containingFile, name) ??
+              ts.resolveModuleName(name, containingFile, options(), host).resolvedModule,
+          ),
+      }),
       compilerOptions: {
         target: ts.ScriptTarget.ES2022,
         module: ts.ModuleKind.ESNext,
@@ -85,6 +96,15 @@ export class CheckerRefiner {
       },
     });
     return this.project;
+  }
+
+  /** The project file linking resolved `specifier` to, when it is a TypeScript file of the tree. */
+  private linkedModule(containingFile: string, specifier: string): ts.ResolvedModule | undefined {
+    const f = this.fileByPath.get(containingFile);
+    if (f === undefined) return undefined;
+    const target = this.program.ev.resolveModule(f, specifier);
+    if (typeof target !== 'number' || !this.program.records[target]!.typescript) return undefined;
+    return { resolvedFileName: `/${this.program.records[target]!.path}`, isExternalLibraryImport: false };
   }
 
   /** Adds the files and everything they import (transitively, TypeScript files only) to the project. */

@@ -4,24 +4,28 @@
 // declared types, classes and interfaces, exports, and call sites described as unevaluated shapes. It is a pure
 // function of the text (the indexer caches it by content hash).
 //
-// link(files) resolves modules between files (modules.ts), evaluates shapes across files (types.ts), and resolves
+// link(files) resolves modules between files (modules.ts: relative paths, tsconfig `paths` and `baseUrl` read by
+// tsconfig.ts, package.json `imports` and in-tree packages), evaluates shapes across files (types.ts), and resolves
 // each call most precisely first (calls.ts): direct, method, constructor, dispatch (to every implementation or
 // override in the tree), callback; `heuristic` name matching only for untyped receivers with few candidates.
 // Calls in TypeScript files the syntactic pass cannot type (generics, inferred returns) are left pending.
 //
 // refine({ outgoingFrom, incomingTo }) resolves pending calls with the TypeScript checker (checker.ts), only those
 // inside the requested symbols or named like them, in a ts-morph project holding only the files those calls'
-// modules import. ts-morph is loaded on the first refine, never by link. Each site is resolved once per process;
-// refine returns only edges not returned before, so the indexer's fixpoint loop ends.
+// modules import, whose imports resolve as link resolved them. ts-morph is loaded on the first refine, never by
+// link. Each site is resolved once per process; refine returns only edges not returned before, so the indexer's
+// fixpoint loop ends.
 //
-// Caching refinements: refine is deterministic for a given set of (path, content hash) of the files linked
-// together, so the indexer may persist the edges it returned and the symbols it asked about, keyed by that set
-// (with `version`), and skip asking again: this is what src/code/refine.ts does. No adapter-specific cache API is
-// needed, and none is exposed.
+// Caching: link and refine are deterministic for a given set of (path, content hash) of the files linked together
+// plus the config files module resolution reads (tsconfig chains, package.json files, also above the indexed
+// directory): linkInputsDigest fingerprints the latter, and the indexer keys its linked graph and refinements by
+// both (with `version`), so an edited tsconfig re-links. src/code/refine.ts persists what refine returned and the
+// symbols it asked about under that key and skips asking again. No other adapter-specific cache API is needed.
 import type { LanguageAdapter, LinkedGraph, RefineRequest } from '../model.js';
 import { extractFacts } from './extract.js';
 import { type EcmascriptFacts, FACTS_VERSION } from './facts.js';
 import { LinkedProgram } from './link.js';
+import { ModuleConfig } from './modules.js';
 import { ecmascriptExtensions } from './parse.js';
 
 export type { EcmascriptFacts } from './facts.js';
@@ -30,9 +34,10 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
   id: 'ecmascript',
   // Facts version plus linking version: the indexer keys cached facts and refinements by it, and refinements
   // depend on how linking resolves calls. Bump `link-N` when linking changes, FACTS_VERSION when facts do.
-  version: `${FACTS_VERSION};link-1`,
+  version: `${FACTS_VERSION};link-2`,
   extensions: ecmascriptExtensions,
   extract: (file) => extractFacts(file.text, file.path),
+  linkInputsDigest: (paths, ctx) => new ModuleConfig(ctx.root).digestFor(paths),
   async link(files, ctx): Promise<LinkedGraph> {
     const program = new LinkedProgram(files, ctx);
     const graph: LinkedGraph = { symbols: program.symbols, edges: [...program.edges] };

@@ -5,7 +5,7 @@ import { extractedInThisProcess, extractFacts } from './extract.js';
 import { type CallFact, type EcmascriptFacts, ecmascriptFactsSchema } from './facts.js';
 import { heuristicCandidates, methodsByName } from './heuristics.js';
 import { Hierarchy } from './hierarchy.js';
-import { findLocalPackages, ModuleResolver } from './modules.js';
+import { ModuleConfig, ModuleResolver } from './modules.js';
 import { dialectOf } from './parse.js';
 import { Evaluator } from './types.js';
 import type { FileRecord } from './values.js';
@@ -47,10 +47,7 @@ export class LinkedProgram {
       typescript: dialectOf(input.file.path) !== 'js',
     }));
     const paths = new Set(this.records.map((record) => record.path));
-    const modules = new ModuleResolver(
-      paths,
-      findLocalPackages(paths, (path) => ctx.readText(path)),
-    );
+    const modules = new ModuleResolver(paths, new ModuleConfig(ctx.root));
     this.ev = new Evaluator(this.records, modules);
     this.hierarchy = new Hierarchy(this.ev);
     this.resolver = new CallResolver(this.ev, this.hierarchy);

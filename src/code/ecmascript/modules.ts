@@ -1,7 +1,9 @@
-// JS/TS module resolution between the indexed files: relative specifiers, TS's `.js`→`.ts`, index files and
-// package.json `exports`/`main` of packages inside the indexed directory. Anything else is external.
-import { posix } from 'node:path';
+// JS/TS module resolution between the indexed files, as TypeScript resolves them: relative specifiers (with TS's
+// `.js`→`.ts` and index files), then for bare specifiers tsconfig `paths` and `baseUrl`, package.json `imports`
+// (`#name`), and `exports`/`main` of packages inside the indexed directory. Anything else is external.
+import { posix, sep } from 'node:path';
 import { z } from 'zod';
+import { aliasCandidates, ConfigFiles, type ResolutionOptions, TsconfigLoader } from './tsconfig.js';
 
 export type Resolution =
   | { readonly kind: 'file'; readonly path: string }
@@ -15,85 +17,172 @@ const SOURCE_FOR_EMITTED: Record<string, string[]> = {
   '.mjs': ['.mts'],
   '.cjs': ['.cts'],
 };
-/** Conditions tried in `exports` maps, in order: source-ish first, then what Node would load. */
+/** Conditions tried in `exports` and `imports` maps, in order: source-ish first, then what Node would load. */
 const CONDITIONS = ['source', 'import', 'module', 'require', 'node', 'default'];
 
 const packageJsonSchema = z.looseObject({
-  name: z.string().optional(),
-  main: z.string().optional(),
-  module: z.string().optional(),
+  name: z.string().optional().catch(undefined),
+  main: z.string().optional().catch(undefined),
+  module: z.string().optional().catch(undefined),
   exports: z.unknown().optional(),
+  imports: z.unknown().optional(),
 });
 type PackageJson = z.infer<typeof packageJsonSchema>;
+const jsonObjectSchema = z.record(z.string(), z.unknown());
 
 interface LocalPackage {
+  /** Relative to the indexed directory (`.` for the root). */
   readonly dir: string;
   readonly manifest: PackageJson;
 }
 
-/** Reads package.json files of the directories holding indexed files (and their ancestors inside the root). */
-export function findLocalPackages(
-  paths: Iterable<string>,
-  readText: (path: string) => string,
-): LocalPackage[] {
+/** A package scope (Node's nearest package.json), anywhere above a file: where `#imports` are looked up. */
+interface PackageScope {
+  /** Absolute, forward slashes. */
+  readonly dir: string;
+  readonly manifest: PackageJson;
+}
+
+/**
+ * What module resolution reads besides the source files: tsconfig chains and package.json files, each read once
+ * (with `fs`, by absolute path, above the indexed directory too, as TypeScript and Node look there) and cached
+ * per directory. `digestFor` reads all that resolving imports from some files may read and fingerprints it.
+ */
+export class ModuleConfig {
+  /** The indexed directory: absolute, forward slashes. */
+  readonly root: string;
+  private readonly files: ConfigFiles;
+  private readonly tsconfigs: TsconfigLoader;
+  private readonly manifests = new Map<string, PackageJson | undefined>();
+  private readonly scopes = new Map<string, PackageScope | undefined>();
+
+  constructor(root: string) {
+    this.root = posix.resolve(root.split(sep).join('/'));
+    this.files = new ConfigFiles();
+    this.tsconfigs = new TsconfigLoader(this.files);
+  }
+
+  /** The compiler options governing files in `dir` (relative to the indexed directory). */
+  optionsFor(dir: string): ResolutionOptions | undefined {
+    return this.tsconfigs.optionsFor(this.absolute(dir));
+  }
+
+  /** The nearest package.json at or above `dir` (relative to the indexed directory), as Node finds it. */
+  packageScope(dir: string): PackageScope | undefined {
+    const absolute = this.absolute(dir);
+    const scope = (from: string): PackageScope | undefined => {
+      if (this.scopes.has(from)) return this.scopes.get(from);
+      const manifest = this.manifest(from);
+      const parent = posix.dirname(from);
+      const found = manifest ? { dir: from, manifest } : parent === from ? undefined : scope(parent);
+      this.scopes.set(from, found);
+      return found;
+    };
+    return scope(absolute);
+  }
+
+  /** package.json files of the directories holding `paths` and their ancestors inside the indexed directory. */
+  localPackages(paths: Iterable<string>): LocalPackage[] {
+    const found: LocalPackage[] = [];
+    for (const dir of directoriesOf(paths, true)) {
+      const manifest = this.manifest(this.absolute(dir));
+      if (manifest) found.push({ dir, manifest });
+    }
+    return found;
+  }
+
+  /**
+   * Reads every config file resolving imports from `paths` may read, and returns a digest of their contents
+   * (and of which were missing): linking `paths` again gives the same modules while it is unchanged.
+   */
+  digestFor(paths: readonly string[]): string {
+    for (const dir of directoriesOf(paths, false)) {
+      this.optionsFor(dir);
+      this.packageScope(dir);
+    }
+    this.localPackages(paths);
+    return this.files.digest();
+  }
+
+  private manifest(dir: string): PackageJson | undefined {
+    if (this.manifests.has(dir)) return this.manifests.get(dir);
+    const text = this.files.read(posix.join(dir, 'package.json'));
+    let manifest: PackageJson | undefined;
+    if (text !== undefined) {
+      try {
+        const parsed = packageJsonSchema.safeParse(JSON.parse(text));
+        if (parsed.success) manifest = parsed.data;
+      } catch {
+        // A package.json that is not JSON resolves nothing; imports through it stay external.
+      }
+    }
+    this.manifests.set(dir, manifest);
+    return manifest;
+  }
+
+  private absolute(dir: string): string {
+    return dir === '.' || dir === '' ? this.root : posix.join(this.root, dir);
+  }
+}
+
+/** The directories of `paths` (relative), with their ancestors up to the indexed directory when asked. */
+function directoriesOf(paths: Iterable<string>, ancestors: boolean): Set<string> {
   const dirs = new Set<string>();
   for (const path of paths) {
     for (let dir = posix.dirname(path); !dirs.has(dir); dir = posix.dirname(dir)) {
       dirs.add(dir);
-      if (dir === '.' || dir === '/' || dir === '') break;
+      if (!ancestors || dir === '.' || dir === '/' || dir === '') break;
     }
   }
-  const found: LocalPackage[] = [];
-  for (const dir of dirs) {
-    let text: string;
-    try {
-      text = readText(dir === '.' ? 'package.json' : `${dir}/package.json`);
-    } catch {
-      continue;
-    }
-    try {
-      const manifest = packageJsonSchema.safeParse(JSON.parse(text));
-      if (manifest.success) found.push({ dir, manifest: manifest.data });
-    } catch {
-      // A package.json that is not JSON resolves nothing; imports through it stay external.
-    }
-  }
-  return found;
+  return dirs;
 }
 
-function exportTarget(exportsField: unknown, subpath: string): string | undefined {
-  if (typeof exportsField === 'string') return subpath === '.' ? exportsField : undefined;
-  if (Array.isArray(exportsField)) {
-    for (const item of exportsField) {
-      const target = exportTarget(item, subpath);
+/** A string target of an `exports`/`imports` value: arrays in order, conditions in `CONDITIONS` order. */
+function conditionalTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const target = conditionalTarget(item);
       if (target) return target;
     }
     return undefined;
   }
-  if (typeof exportsField !== 'object' || exportsField === null) return undefined;
-  const map = exportsField as Record<string, unknown>;
-  const keys = Object.keys(map);
-  if (keys.length > 0 && keys.every((key) => key.startsWith('.'))) {
-    if (subpath in map) return exportTarget(map[subpath], '.');
-    for (const key of keys) {
-      const star = key.indexOf('*');
-      if (star < 0) continue;
-      const before = key.slice(0, star);
-      const after = key.slice(star + 1);
-      if (subpath.startsWith(before) && subpath.endsWith(after) && subpath.length >= key.length - 1) {
-        const match = subpath.slice(before.length, subpath.length - after.length);
-        return exportTarget(map[key], '.')?.replaceAll('*', match);
-      }
-    }
-    return undefined;
-  }
+  const map = jsonObjectSchema.safeParse(value);
+  if (!map.success) return undefined;
   for (const condition of CONDITIONS) {
-    if (condition in map) {
-      const target = exportTarget(map[condition], subpath);
+    if (condition in map.data) {
+      const target = conditionalTarget(map.data[condition]);
       if (target) return target;
     }
   }
   return undefined;
+}
+
+/** Node's subpath matching (`exports` and `imports`): the exact key, else the `*` key with the longest prefix. */
+function subpathTarget(map: Record<string, unknown>, subpath: string): string | undefined {
+  if (Object.hasOwn(map, subpath)) return conditionalTarget(map[subpath]);
+  let best: { key: string; match: string } | undefined;
+  for (const key of Object.keys(map)) {
+    const star = key.indexOf('*');
+    if (star < 0 || star !== key.lastIndexOf('*')) continue;
+    const before = key.slice(0, star);
+    const after = key.slice(star + 1);
+    if (!subpath.startsWith(before) || !subpath.endsWith(after) || subpath.length < key.length) continue;
+    const bestStar = best ? best.key.indexOf('*') : -1;
+    if (best && (bestStar > star || (bestStar === star && best.key.length >= key.length))) continue;
+    best = { key, match: subpath.slice(before.length, subpath.length - after.length) };
+  }
+  if (!best) return undefined;
+  const { key, match } = best;
+  return conditionalTarget(map[key])?.replaceAll('*', match);
+}
+
+function exportTarget(exportsField: unknown, subpath: string): string | undefined {
+  const map = jsonObjectSchema.safeParse(exportsField);
+  const keys = map.success ? Object.keys(map.data) : [];
+  if (map.success && keys.length > 0 && keys.every((key) => key.startsWith('.')))
+    return subpathTarget(map.data, subpath);
+  return subpath === '.' ? conditionalTarget(exportsField) : undefined;
 }
 
 export class ModuleResolver {
@@ -103,9 +192,9 @@ export class ModuleResolver {
 
   constructor(
     private readonly files: ReadonlySet<string>,
-    packages: readonly LocalPackage[],
+    private readonly config: ModuleConfig,
   ) {
-    for (const pkg of packages) {
+    for (const pkg of config.localPackages(files)) {
       this.packagesByDir.set(pkg.dir, pkg);
       if (pkg.manifest.name) this.packagesByName.set(pkg.manifest.name, pkg);
     }
@@ -124,17 +213,40 @@ export class ModuleResolver {
   }
 
   private resolveUncached(dir: string, specifier: string): Resolution {
-    if (
-      specifier.startsWith('./') ||
-      specifier.startsWith('../') ||
-      specifier === '.' ||
-      specifier === '..'
-    ) {
+    if (/^\.\.?(\/|$)/.test(specifier)) {
       const base = posix.normalize(posix.join(dir, specifier));
       if (base.startsWith('../') || base === '..') return { kind: 'external' };
       return this.fileOrDirectory(base === '.' ? '' : base) ?? { kind: 'missing' };
     }
-    return this.packageImport(specifier);
+    return this.bareImport(dir, specifier);
+  }
+
+  /** TypeScript's order for a bare specifier: `paths`, else `baseUrl`; then `#imports`, then packages. */
+  private bareImport(dir: string, specifier: string): Resolution {
+    const options = this.config.optionsFor(dir);
+    const candidates = options?.paths ? aliasCandidates(options.paths, specifier) : undefined;
+    if (candidates) {
+      for (const candidate of candidates) {
+        const found = this.inTree(candidate);
+        if (found) return found;
+      }
+    } else if (options?.baseUrl !== undefined) {
+      const found = this.inTree(posix.join(options.baseUrl, specifier));
+      if (found) return found;
+    }
+    return specifier.startsWith('#') ? this.subpathImport(dir, specifier) : this.packageImport(specifier);
+  }
+
+  /** `#name` through the `imports` of the importing file's package.json (its package scope). */
+  private subpathImport(dir: string, specifier: string): Resolution {
+    const scope = this.config.packageScope(dir);
+    const imports = jsonObjectSchema.safeParse(scope?.manifest.imports);
+    if (!scope || !imports.success) return { kind: 'external' };
+    const target = subpathTarget(imports.data, specifier);
+    if (target === undefined) return { kind: 'external' };
+    if (!target.startsWith('./')) return this.packageImport(target);
+    const absolute = posix.join(scope.dir, target);
+    return this.inTree(absolute) ?? { kind: this.isInside(absolute) ? 'missing' : 'external' };
   }
 
   private packageImport(specifier: string): Resolution {
@@ -152,6 +264,18 @@ export class ModuleResolver {
     if (target === undefined) return { kind: 'missing' };
     const base = posix.normalize(posix.join(pkg.dir, target));
     return this.fileOrDirectory(base === '.' ? '' : base) ?? { kind: 'missing' };
+  }
+
+  /** An absolute candidate location, resolved only when it lies inside the indexed directory. */
+  private inTree(absolute: string): Resolution | undefined {
+    return this.isInside(absolute)
+      ? this.fileOrDirectory(posix.relative(this.config.root, absolute))
+      : undefined;
+  }
+
+  private isInside(absolute: string): boolean {
+    const relative = posix.relative(this.config.root, absolute);
+    return relative !== '..' && !relative.startsWith('../') && !posix.isAbsolute(relative);
   }
 
   private file(base: string): Resolution | undefined {
