@@ -4,7 +4,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, fakeEnv, reply, startFakeProvider } from '../helpers/fake-providers.js';
+import {
+  type FakeProvider,
+  OLLAMA_ONLY_TIERS,
+  ollamaOnlyEnv,
+  reply,
+  startFakeProvider,
+} from '../helpers/fake-providers.js';
 import {
   killStrayOffices,
   makeWorkspace,
@@ -18,9 +24,6 @@ import {
 let ws: TempWorkspace;
 let ollama: FakeProvider;
 
-/** Only the fake Ollama: no cloud candidate, and no key from the developer's environment. */
-const NO_CLOUD = { OPENAI_API_KEY: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '' };
-
 beforeEach(async () => {
   ws = await makeWorkspace();
   await mkdir(join(ws.root, 'src'), { recursive: true });
@@ -31,12 +34,7 @@ beforeEach(async () => {
   await writeFile(join(ws.root, 'src', 'config.js'), 'export function loadConfig() { return 1; }\n');
   await writeConfig(ws, {
     models: {
-      tiers: {
-        small: ['ollama:tiny'],
-        medium: ['ollama:mid'],
-        large: ['ollama:big'],
-        embed: ['ollama:embed'],
-      },
+      tiers: OLLAMA_ONLY_TIERS,
       // Every answer must come from the scripted server, in order: no cached replies across runs.
       cache: { enabled: false },
     },
@@ -77,7 +75,7 @@ function planningPrompts(): string[] {
 }
 
 function run(args: string[]) {
-  return runOffice(args, { cwd: ws.root, env: { ...NO_CLOUD, ...fakeEnv({ ollama }) } });
+  return runOffice(args, { cwd: ws.root, env: ollamaOnlyEnv(ollama) });
 }
 
 describe('plan memory in office run', () => {

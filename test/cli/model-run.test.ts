@@ -3,7 +3,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, fakeEnv, reply, startFakeProvider } from '../helpers/fake-providers.js';
+import {
+  type FakeProvider,
+  OLLAMA_ONLY_TIERS,
+  ollamaOnlyEnv,
+  reply,
+  startFakeProvider,
+} from '../helpers/fake-providers.js';
 import {
   killStrayOffices,
   makeWorkspace,
@@ -16,9 +22,6 @@ import {
 
 let ws: TempWorkspace;
 let ollama: FakeProvider;
-
-/** Only the fake Ollama: no cloud candidate, and no key from the developer's environment. */
-const NO_CLOUD = { OPENAI_API_KEY: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '' };
 
 beforeEach(async () => {
   ws = await makeWorkspace();
@@ -33,12 +36,7 @@ beforeEach(async () => {
   );
   await writeConfig(ws, {
     models: {
-      tiers: {
-        small: ['ollama:tiny'],
-        medium: ['ollama:mid'],
-        large: ['ollama:big'],
-        embed: ['ollama:embed'],
-      },
+      tiers: OLLAMA_ONLY_TIERS,
     },
     memory: { enabled: false },
   });
@@ -130,7 +128,7 @@ describe('office run with a model', () => {
       ['run', '--json', 'where is the configuration loaded, and what files are next to it'],
       {
         cwd: ws.root,
-        env: { ...NO_CLOUD, ...fakeEnv({ ollama }) },
+        env: ollamaOnlyEnv(ollama),
       },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -192,14 +190,14 @@ describe('office run with a model', () => {
     await ollama.close();
     const run = await runOffice(['run', 'find loadConfig in src'], {
       cwd: ws.root,
-      env: { ...NO_CLOUD, ...fakeEnv({ ollama }) },
+      env: ollamaOnlyEnv(ollama),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('src/config.js:1');
 
     const unknown = await runOffice(['run', 'explain the architecture'], {
       cwd: ws.root,
-      env: { ...NO_CLOUD, ...fakeEnv({ ollama }) },
+      env: ollamaOnlyEnv(ollama),
     });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(

@@ -313,3 +313,16 @@ function listBody(kind: FakeKind, models: readonly string[]): unknown {
   }
   return { models: models.map((name) => ({ name: `models/${name}`, displayName: name })) };
 }
+
+/** Tiers with one fake-Ollama candidate each: the names tests assert on (`ollama:mid` plans, `ollama:big` reviews). */
+export const OLLAMA_ONLY_TIERS = {
+  small: ['ollama:tiny'],
+  medium: ['ollama:mid'],
+  large: ['ollama:big'],
+  embed: ['ollama:embed'],
+} as const;
+
+/** The environment for a run against one fake Ollama: its host, and no cloud key from the developer's shell. */
+export function ollamaOnlyEnv(ollama: FakeProvider): Record<string, string> {
+  return { OPENAI_API_KEY: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '', ...fakeEnv({ ollama }) };
+}
