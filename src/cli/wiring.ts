@@ -130,8 +130,8 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Of
         }
       : {}),
     policy: safety.policy,
-    gatekeeper: async (request, inputs, decision) => {
-      const assessment = await assess({ ...request, inputs, taskId: '' });
+    gatekeeper: async (request, step, decision) => {
+      const assessment = await assess({ ...request, ...step });
       return {
         decision: tighten(decision, assessment),
         ...(assessment ? { assessment: `${assessment.level} risk: ${assessment.reason}` } : {}),

@@ -1,7 +1,6 @@
 // Code index service (code intelligence): answers symbol, caller, callee, trace and graph queries over the
 // index of a directory, keeping the last index per directory in memory and refining lazily per query.
 import { UsageError } from '../errors.js';
-import type { AdapterEntry } from './adapters.js';
 import {
   choosePair,
   closestNames,
@@ -12,7 +11,7 @@ import {
   parseEndpoint,
 } from './endpoints.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
-import { buildIndex, type CodeIndex, indexRoot } from './indexer.js';
+import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
 import type { CallEdge, CodeSymbol } from './model.js';
 import { kShortestPaths, usesHeuristic } from './paths.js';
 import { refineReachable } from './refine.js';
@@ -28,13 +27,7 @@ import type {
   TraceResult,
 } from './service.js';
 
-export interface CodeServiceOptions {
-  /** Languages to read; the built-in registry by default. */
-  readonly adapters?: readonly AdapterEntry[];
-  /** Config `code.exclude`. */
-  readonly exclude?: readonly string[];
-  /** Config `code.maxFileBytes`. */
-  readonly maxFileBytes?: number;
+export interface CodeServiceOptions extends Pick<IndexerOptions, 'adapters' | 'exclude' | 'maxFileBytes'> {
   /** Config `code.maxDepth`: the default bound on calls per path. */
   readonly maxDepth?: number;
 }

@@ -85,6 +85,31 @@ function itemOf(entry: MemoryEntry): StoredItem {
   return { id: entry.id, vector, metadata: encodeEntry(entry) };
 }
 
+/** A plan step as memory keeps it: its own copy, optional fields only when set. */
+function copyStep(s: {
+  readonly step_id: string;
+  readonly action: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly dependencies?: readonly string[] | undefined;
+  readonly parallelizable?: boolean | undefined;
+  readonly timeout_seconds?: number | undefined;
+}): {
+  step_id: string;
+  action: string;
+  inputs: Record<string, unknown>;
+  dependencies?: string[];
+  parallelizable?: boolean;
+  timeout_seconds?: number;
+} {
+  return {
+    step_id: s.step_id,
+    action: s.action,
+    inputs: { ...s.inputs },
+    ...(s.dependencies ? { dependencies: [...s.dependencies] } : {}),
+    ...(s.parallelizable !== undefined ? { parallelizable: s.parallelizable } : {}),
+    ...(s.timeout_seconds !== undefined ? { timeout_seconds: s.timeout_seconds } : {}),
+  };
+}
 export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
   const warn = options.onWarning ?? (() => undefined);
   const store = new VectorStore(options.workspace, warn);
@@ -129,14 +154,7 @@ export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
   function reusableOf(entry: MemoryEntry): ReusablePlan {
     return {
       memory_id: entry.id,
-      steps: entry.steps.map((s) => ({
-        step_id: s.step_id,
-        action: s.action,
-        inputs: { ...s.inputs },
-        ...(s.dependencies ? { dependencies: [...s.dependencies] } : {}),
-        ...(s.parallelizable !== undefined ? { parallelizable: s.parallelizable } : {}),
-        ...(s.timeout_seconds !== undefined ? { timeout_seconds: s.timeout_seconds } : {}),
-      })),
+      steps: entry.steps.map(copyStep),
       ...(entry.confidence !== undefined ? { confidence: entry.confidence } : {}),
     };
   }
@@ -187,14 +205,7 @@ export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
       const at = now().toISOString();
       const slot = `${outcome.taskId}\0${outcome.subtaskId}`;
       const fingerprint = await (plannedOn.get(slot) ?? fingerprintNow());
-      const steps: RememberedStep[] = outcome.plan.steps.map((s) => ({
-        step_id: s.step_id,
-        action: s.action,
-        inputs: { ...s.inputs },
-        ...(s.dependencies ? { dependencies: [...s.dependencies] } : {}),
-        ...(s.parallelizable !== undefined ? { parallelizable: s.parallelizable } : {}),
-        ...(s.timeout_seconds !== undefined ? { timeout_seconds: s.timeout_seconds } : {}),
-      }));
+      const steps: RememberedStep[] = outcome.plan.steps.map(copyStep);
       // Memory outlives the task document, so it is masked the same way; a plan redaction changed is not rerun.
       const masked = redactDeep(steps, { secrets });
       const reasons = outcome.reasons.map((r) => redact(r, { secrets }));

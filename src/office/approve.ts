@@ -54,7 +54,7 @@ export interface DeniedStep {
 
 export type Gatekeeper = (
   request: PolicyRequest,
-  inputs: unknown,
+  step: { readonly taskId: string; readonly inputs: unknown },
   decision: PolicyDecision,
 ) => Promise<{ decision: PolicyDecision; assessment?: string }>;
 
@@ -101,29 +101,19 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
     const at = () => ctx.now().toISOString();
     const base = { plan_id: ctx.plan.plan_id, step_id: step.step_id, tool: step.action, risk };
     const command = commandOf(step, ctx.tools);
-    let decision: PolicyDecision = ctx.policy({
+    const request: PolicyRequest = {
       tool: step.action,
       risk,
       paths: pathsOf(step, ctx.tools),
       ...(command ? { command } : {}),
       interactive: ctx.interactive,
       pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
-    });
+    };
+    let decision: PolicyDecision = ctx.policy(request);
     let assessment: string | undefined;
     const uncovered = !decision.rule.startsWith('rules[') && decision.type !== 'deny';
-    if (ctx.gatekeeper && uncovered && (command || ctx.tools.isPlugin?.(step.action))) {
-      const verdict = await ctx.gatekeeper(
-        {
-          tool: step.action,
-          risk,
-          paths: pathsOf(step, ctx.tools),
-          ...(command ? { command } : {}),
-          interactive: ctx.interactive,
-          pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
-        },
-        step.inputs,
-        decision,
-      );
+    if (ctx.gatekeeper && uncovered && (command || request.pluginTool)) {
+      const verdict = await ctx.gatekeeper(request, { taskId: ctx.taskId, inputs: step.inputs }, decision);
       decision = verdict.decision;
       assessment = verdict.assessment;
     }
