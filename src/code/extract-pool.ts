@@ -140,11 +140,14 @@ export interface PoolReport {
   readonly failedWorkers: number;
 }
 
-/** Sent to a worker: the files of one batch. */
-export interface WorkerBatch {
-  readonly batch: number;
-  readonly jobs: ReadonlyArray<SourceFile & { readonly adapter: string }>;
-}
+/** Sent to a worker: the files of one batch, or that it is of no more use and should end by itself. */
+export type WorkerMessage =
+  | {
+      readonly type: 'batch';
+      readonly batch: number;
+      readonly jobs: ReadonlyArray<SourceFile & { readonly adapter: string }>;
+    }
+  | { readonly type: 'stop' };
 
 /** Sent by a worker: ready to take batches, a batch's results (JSON of `Extracted[]` in job order), or failure. */
 export type WorkerReply =
@@ -162,6 +165,23 @@ const BATCH_BYTES = 128 * 1024;
 const BATCH_FILES = 32;
 /** Batches handed to each worker at once, so that it never waits for the main thread to hand it the next. */
 const IN_FLIGHT = 2;
+/** A worker asked to stop that has not ended after this long is terminated. */
+const STOP_GRACE_MS = 5_000;
+/** A worker to be stopped that has not finished loading after this long is terminated (it hangs: it loads in ~0.3 s). */
+const LOAD_GRACE_MS = 30_000;
+
+/** `promise`'s outcome, or 'late' when it has not settled within `ms`. */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Extracts every job once, in `workers` worker threads and on the main thread, handing each result to
@@ -250,14 +270,40 @@ export async function extractInPool(jobs: readonly ExtractJob[], options: PoolOp
     let nextBatch = 0;
     let ready = false;
     let closed = false;
-    let terminated: Promise<unknown> | undefined;
+    /** Settles once the worker has said whether its adapters loaded, or has ended. */
+    let loaded!: () => void;
+    const started = new Promise<void>((resolve) => {
+      loaded = resolve;
+    });
+    const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    let stopped: Promise<void> | undefined;
+
+    /**
+     * Ends the worker without `terminate()` while it loads: V8 aborts the whole process when an isolate is
+     * terminated as a module's top-level await settles (nodejs/node#53238), and the tree-sitter runtime awaits
+     * its WASM at the top level. So the worker is first let finish loading, then asked to stop, and it ends by
+     * itself; only one that does not end within a grace period is terminated.
+     */
+    const stop = (): Promise<void> => {
+      stopped ??= (async () => {
+        if ((await within(LOAD_GRACE_MS, Promise.race([started, ended]))) === 'late') {
+          await worker.terminate();
+          return;
+        }
+        const message: WorkerMessage = { type: 'stop' };
+        worker.postMessage(message);
+        if ((await within(STOP_GRACE_MS, ended)) === 'late') await worker.terminate();
+      })();
+      return stopped;
+    };
 
     const topUp = (): void => {
       while (ready && !closed && inFlight.size < IN_FLIGHT && queue.length > 0) {
         const jobsOfBatch = takeBatch();
         const batch = nextBatch++;
         inFlight.set(batch, jobsOfBatch);
-        const message: WorkerBatch = {
+        const message: WorkerMessage = {
+          type: 'batch',
           batch,
           jobs: jobsOfBatch.map(({ file, adapter }) => ({
             path: file.path,
@@ -278,11 +324,12 @@ export async function extractInPool(jobs: readonly ExtractJob[], options: PoolOp
       liveWorkers--;
       for (const batch of inFlight.values()) mainOnly.push(...batch);
       inFlight.clear();
-      terminated = worker.terminate();
+      void stop();
       changed();
     };
 
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'ready' || reply.type === 'failed') loaded();
       if (closed) return;
       if (reply.type === 'ready') {
         ready = true;
@@ -312,8 +359,7 @@ export async function extractInPool(jobs: readonly ExtractJob[], options: PoolOp
     return {
       async close() {
         closed = true;
-        terminated ??= worker.terminate();
-        await terminated;
+        await stop();
       },
     };
   }

@@ -1,12 +1,12 @@
 // Extraction worker (code intelligence): a worker thread of the extraction pool. It loads the built-in adapters it
 // is given by id (tree-sitter initialises its WASM runtime here, once per worker), says it is ready, then extracts
-// each batch it receives and sends the results back as JSON, in the batch's order.
+// each batch it receives and sends the results back as JSON, in the batch's order, until it is told to stop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtinAdapters, loadAdapter } from './adapters.js';
 import {
   type Extracted,
   extractOne,
-  type WorkerBatch,
+  type WorkerMessage,
   type WorkerReply,
   type WorkerStart,
 } from './extract-pool.js';
@@ -34,7 +34,10 @@ async function serve(): Promise<void> {
     reply({ type: 'failed', reason: (err as Error).message });
     return;
   }
-  port.on('message', ({ batch, jobs }: WorkerBatch) => {
+  port.on('message', (message: WorkerMessage) => {
+    // Closing the port leaves the thread nothing to wait for, so it ends by itself.
+    if (message.type === 'stop') return port.close();
+    const { batch, jobs } = message;
     const results: Extracted[] = [];
     for (const { adapter: id, ...file } of jobs) {
       const adapter = adapters.get(id);
@@ -46,4 +49,5 @@ async function serve(): Promise<void> {
   reply({ type: 'ready' });
 }
 
-await serve();
+// Not awaited at the top level: a module still evaluating must never be what a terminated worker is doing.
+void serve();

@@ -4,7 +4,7 @@
 // process, as the CLI runs it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,7 +81,7 @@ if (request.mode === 'index') {
   try {
     const report = await extractInPool(jobs, {
       workers: request.workers,
-      mainThreadExtracts: false,
+      mainThreadExtracts: request.mainThreadExtracts ?? false,
       signal: controller.signal,
       ...(request.workerEntry ? { workerEntry: new URL(request.workerEntry) } : {}),
       onExtracted: (job, result) => {
@@ -259,6 +259,40 @@ parentPort.on('message', () => process.exit(3));
     });
     expect(run.report).toEqual({ workers: 1, inWorkers: 0, onMain: run.jobs, failedWorkers: 1 });
     expect(run.results).toEqual(run.local);
+  });
+
+  it('lets a worker finish loading before it is stopped, and stops it by asking, not by terminating it', async () => {
+    // Terminating a worker while it loads can abort the whole process (V8, nodejs/node#53238). Here the main
+    // thread extracts every file before the slow worker is ready: the pool must still wait for it, then ask it
+    // to stop, and the worker ends by itself.
+    const dir = join(workspace, 'py-shop');
+    await copyFixture('py-shop', dir);
+    const log = join(workspace, 'slow-worker.log');
+    const slow = join(workspace, 'slow-worker.mjs');
+    await writeFile(
+      slow,
+      `import { appendFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+await new Promise((resolve) => setTimeout(resolve, 1500));
+appendFileSync(${JSON.stringify(log)}, 'loaded\\n');
+parentPort.on('message', (message) => {
+  appendFileSync(${JSON.stringify(log)}, message.type + '\\n');
+  if (message.type === 'stop') parentPort.close();
+});
+parentPort.postMessage({ type: 'ready' });
+`,
+    );
+    const run = await runChild({
+      mode: 'pool',
+      dir,
+      adapter: 'python',
+      workers: 1,
+      mainThreadExtracts: true,
+      workerEntry: pathToFileURL(slow).href,
+    });
+    expect(run.report).toEqual({ workers: 1, inWorkers: 0, onMain: run.jobs, failedWorkers: 0 });
+    expect(run.results).toEqual(run.local);
+    expect(await readFile(log, 'utf8')).toBe('loaded\nstop\n');
   });
 
   it('spreads files over several workers and gives each file its facts once', async () => {
