@@ -34,6 +34,11 @@ export const refinementsSchema = z.strictObject({
   /** Symbols whose incoming pending calls were resolved. */
   incoming: z.array(z.string()),
   edges: z.array(callEdgeSchema),
+  /**
+   * What the adapter's refinement remembered (`LinkedGraph.memo`), for the next link after files change; `key`
+   * is the adapter version and link-inputs digest it holds for.
+   */
+  memo: z.strictObject({ key: z.string(), value: z.unknown() }).optional(),
 });
 export type Refinements = z.infer<typeof refinementsSchema>;
 

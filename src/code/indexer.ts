@@ -60,6 +60,10 @@ export interface IndexPart {
   readonly refinable: boolean;
   /** The adapter's linked graph; a part restored from the cache links on this first call. */
   linked(): Promise<LinkedGraph>;
+  /** Adapter version and link-inputs digest: what a memo of refinement is kept under. */
+  readonly memoKey: string;
+  /** What refinement remembered for later trees: the linked graph's memo once linked, else the one read. */
+  memo(): unknown;
   readonly refinedOutgoing: Set<string>;
   readonly refinedIncoming: Set<string>;
   /** Every edge refinement added, for the refinements cache. */
@@ -149,10 +153,14 @@ export async function buildIndex(
     options.signal?.throwIfAborted();
     const adapter = await loadAdapter(entry);
     const files = entryPaths.flatMap((path) => sources.get(path) ?? []);
-    const fingerprint = fingerprintOf(adapter, files, linkInputsDigest(adapter, files, root, sources));
+    const inputs = linkInputsDigest(adapter, files, root, sources);
+    const fingerprint = fingerprintOf(adapter, files, inputs);
     const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
     const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
-    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot });
+    const memoKey = `${adapter.version}\0${inputs}`;
+    const refined = (await refinements).get(adapter.id);
+    const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
+    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot, memoKey, memo });
   }
   const toLink = planned.filter((p) => !p.reusable && p.snapshot?.fingerprint !== p.fingerprint);
   const ahead = await extractAhead(toLink, facts, {
@@ -164,10 +172,12 @@ export async function buildIndex(
   const parts: IndexPart[] = [];
   let linkedNow = false;
   let reusedFiles = 0;
-  for (const { adapter, files, fingerprint, reusable, snapshot } of planned) {
+  for (const { adapter, files, fingerprint, reusable, snapshot, memoKey, memo } of planned) {
     options.signal?.throwIfAborted();
     const link = (tick: (file: SourceFile) => void) =>
-      linkFiles(adapter, files, facts, root, sources, tick, options.signal);
+      linkFiles(adapter, files, facts, linkContext(root, sources, memo), tick, options.signal);
+    const refined = (await refinements).get(adapter.id);
+    const keys = { fingerprint, memoKey, memo };
     if (reusable) {
       parts.push(reusable);
       reusedFiles += files.length;
@@ -178,7 +188,7 @@ export async function buildIndex(
         async () => (await link(() => {})).linked,
         () => facts.save(present),
       );
-      parts.push(newPart(adapter, fingerprint, snapshot, later, (await refinements).get(adapter.id)));
+      parts.push(newPart(adapter, keys, snapshot, later, refined));
       reusedFiles += files.length;
       progress(files.length);
     } else {
@@ -191,9 +201,7 @@ export async function buildIndex(
         symbols: linked.symbols,
         edges: linked.edges,
       };
-      parts.push(
-        newPart(adapter, fingerprint, made, async () => linked, (await refinements).get(adapter.id)),
-      );
+      parts.push(newPart(adapter, keys, made, async () => linked, refined));
       linkedNow = true;
     }
     problems.push(...parts.at(-1)!.problems);
@@ -239,6 +247,9 @@ interface PlannedPart {
   /** The previous in-process index's part, when its files are unchanged. */
   readonly reusable: IndexPart | undefined;
   readonly snapshot: Snapshot | undefined;
+  readonly memoKey: string;
+  /** The memo of refinement read from the cache, when it was kept under `memoKey`. */
+  readonly memo: unknown;
 }
 
 async function readSources(
@@ -266,8 +277,7 @@ async function linkFiles(
   adapter: LanguageAdapter,
   files: readonly SourceFile[],
   facts: FactsStore,
-  root: string,
-  sources: ReadonlyMap<string, SourceFile>,
+  ctx: LinkContext,
   tick: (file: SourceFile) => void,
   signal: AbortSignal | undefined,
 ): Promise<{ linked: LinkedGraph; problems: string[] }> {
@@ -280,14 +290,15 @@ async function linkFiles(
     else problems.push(result.problem);
     tick(file);
   }
-  const linked = await adapter.link(parsed, linkContext(root, sources));
+  const linked = await adapter.link(parsed, ctx);
   return { linked, problems };
 }
 
-function linkContext(root: string, sources: ReadonlyMap<string, SourceFile>): LinkContext {
+function linkContext(root: string, sources: ReadonlyMap<string, SourceFile>, memo?: unknown): LinkContext {
   return {
     root,
     readText: (path) => sources.get(path)?.text ?? readFileSync(join(root, path), 'utf8'),
+    ...(memo !== undefined ? { memo } : {}),
   };
 }
 
@@ -316,12 +327,13 @@ function fingerprintOf(adapter: LanguageAdapter, files: readonly SourceFile[], l
 
 function newPart(
   adapter: LanguageAdapter,
-  fingerprint: string,
+  { fingerprint, memoKey, memo }: { fingerprint: string; memoKey: string; memo: unknown },
   snapshot: Pick<Snapshot, 'refinable' | 'problems'> & Pick<LinkedGraph, 'symbols' | 'edges'>,
-  linked: () => Promise<LinkedGraph>,
+  link: () => Promise<LinkedGraph>,
   refined: Refinements | undefined,
 ): IndexPart {
   const valid = refined?.fingerprint === fingerprint && snapshot.refinable;
+  let graph: LinkedGraph | undefined;
   return {
     adapter,
     fingerprint,
@@ -329,7 +341,12 @@ function newPart(
     edges: snapshot.edges,
     problems: snapshot.problems,
     refinable: snapshot.refinable,
-    linked,
+    linked: async () => {
+      graph = await link();
+      return graph;
+    },
+    memoKey,
+    memo: () => (graph?.memo ? graph.memo() : memo),
     refinedOutgoing: new Set(valid ? refined.outgoing : []),
     refinedIncoming: new Set(valid ? refined.incoming : []),
     refinedEdges: valid ? [...refined.edges] : [],

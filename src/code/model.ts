@@ -86,6 +86,11 @@ export interface LinkedGraph {
    * Adapters without one resolve everything in `link`.
    */
   refine?(request: RefineRequest): Promise<readonly CallEdge[]>;
+  /**
+   * Optional, with `refine`: what refinement learned that may still hold after files change (JSON), handed
+   * back as `LinkContext.memo` to the next link of the same directory. The adapter checks what of it holds.
+   */
+  memo?(): unknown;
 }
 
 export interface RefineRequest {
@@ -100,6 +105,11 @@ export interface LinkContext {
   readonly root: string;
   /** Reads a file of the tree by relative path (for adapters that need the text again, e.g. a checker). */
   readText(path: string): string;
+  /**
+   * What the last linked graph of this adapter for the same directory gave as `memo()`, when the adapter
+   * version and its link inputs (`linkInputsDigest`) are unchanged; absent otherwise.
+   */
+  readonly memo?: unknown;
 }
 
 /**

@@ -101,15 +101,19 @@ async function saveRefinements(index: CodeIndex): Promise<void> {
   const adapters = new Map(
     index.parts
       .filter((part) => part.refinable)
-      .map((part) => [
-        part.adapter.id,
-        {
-          fingerprint: part.fingerprint,
-          outgoing: [...part.refinedOutgoing],
-          incoming: [...part.refinedIncoming],
-          edges: part.refinedEdges,
-        },
-      ]),
+      .map((part) => {
+        const memo = part.memo();
+        return [
+          part.adapter.id,
+          {
+            fingerprint: part.fingerprint,
+            outgoing: [...part.refinedOutgoing],
+            incoming: [...part.refinedIncoming],
+            edges: part.refinedEdges,
+            ...(memo !== undefined ? { memo: { key: part.memoKey, value: memo } } : {}),
+          },
+        ];
+      }),
   );
   await writeRefinementsCache(index.cache, adapters).catch((err: Error) => {
     index.problems.push(`could not write the code cache ${index.cache.refinementsPath} (${err.message})`);

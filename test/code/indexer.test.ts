@@ -217,4 +217,35 @@ describe('refineReachable', () => {
     await refineReachable(third, { forward: ['checkout.toy#checkout'] }, 15);
     expect(third.graph.outgoing('pay.toy#chargeCard').map((e) => e.to)).toEqual(['pay.toy#audit']);
   });
+
+  it("hands the adapter's memo of refinement to the next link after an edit, unless its version changed", async () => {
+    const first = toyAdapter();
+    await refineReachable(
+      await buildIndex(dir, { adapters: [toyEntry(first)] }),
+      { forward: ['checkout.toy#checkout'] },
+      15,
+    );
+    expect(first.linkMemos).toEqual([undefined]);
+
+    await put('pay.toy', 'def charge\n  chargeCard()\ndef chargeCard\n  ?audit()\ndef audit\n');
+    const edited = toyAdapter();
+    const second = await buildIndex(dir, { adapters: [toyEntry(edited)] });
+    expect(edited.linkMemos).toEqual([{ resolved: ['orders.toy:2'] }]);
+    await refineReachable(second, { forward: ['checkout.toy#checkout'] }, 15);
+
+    // An unchanged tree in a new process links only if a query needs refinement; the memo is kept meanwhile.
+    const unchanged = toyAdapter();
+    await buildIndex(dir, { adapters: [toyEntry(unchanged)] });
+    expect(unchanged.linkMemos).toEqual([]);
+
+    await put('orders.toy', 'def place\n  ?charge()\n  ?charge()\n');
+    const later = toyAdapter();
+    await buildIndex(dir, { adapters: [toyEntry(later)] });
+    expect(later.linkMemos).toEqual([{ resolved: ['orders.toy:2', 'pay.toy:4'] }]);
+
+    await put('orders.toy', 'def place\n  ?charge()\n');
+    const upgraded = toyAdapter('2');
+    await buildIndex(dir, { adapters: [toyEntry(upgraded)] });
+    expect(upgraded.linkMemos).toEqual([undefined]);
+  });
 });

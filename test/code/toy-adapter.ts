@@ -38,17 +38,21 @@ export interface ToyAdapter extends LanguageAdapter<ToyFacts> {
   readonly extracted: string[];
   /** Every refine request received. */
   readonly refineRequests: RefineRequest[];
+  /** The `ctx.memo` each `link` was given, in order (undefined when none). */
+  readonly linkMemos: unknown[];
 }
 
 export function toyAdapter(version = '1'): ToyAdapter {
   const extracted: string[] = [];
   const refineRequests: RefineRequest[] = [];
+  const linkMemos: unknown[] = [];
   return {
     id: 'toy',
     version,
     extensions: ['.toy'],
     extracted,
     refineRequests,
+    linkMemos,
     extract(file) {
       extracted.push(file.path);
       const facts: ToyFacts = { functions: [], moduleCalls: [] };
@@ -72,7 +76,8 @@ export function toyAdapter(version = '1'): ToyAdapter {
       });
       return facts;
     },
-    async link(files): Promise<LinkedGraph> {
+    async link(files, ctx): Promise<LinkedGraph> {
+      linkMemos.push(ctx.memo);
       const symbols: CodeSymbol[] = [];
       const byName = new Map<string, CodeSymbol[]>();
       const owned: { from: string; file: string; call: ToyCall }[] = [];
@@ -138,6 +143,8 @@ export function toyAdapter(version = '1'): ToyAdapter {
           for (const site of sites) resolved.add(site);
           return sites.flatMap(edgesOf);
         },
+        // What a real adapter would remember per call; here, which calls refine resolved.
+        memo: () => ({ resolved: [...resolved].map((site) => `${site.file}:${site.call.line}`) }),
       };
     },
   };

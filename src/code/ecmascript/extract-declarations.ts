@@ -113,6 +113,12 @@ function functionBody(
     node.returnType?.type === 'TSTypeAnnotation' ? node.returnType : null,
     st,
   );
+  const sealed =
+    node.returnType?.type === 'TSTypeAnnotation' ||
+    ('kind' in node && (node.kind === 'constructor' || node.kind === 'set'));
+  if (st.typescript && sealed && node.body.start != null && node.body.end != null) {
+    st.sealedBodies.push([node.body.start, node.body.end]);
+  }
   if (node.body.type === 'BlockStatement') statements(st, node.body.body);
   else st.addReturn(expr(st, node.body));
   return returnType;

@@ -42,6 +42,11 @@ export class ExtractState implements TypeContext {
   readonly star: string[] = [];
   readonly cjs: Shape[] = [];
   readonly deps = new Set<string>();
+  /**
+   * Bodies (start, end offsets) of functions whose signature alone fixes their type in TypeScript: an annotated
+   * return type, constructors and setters. Nothing in them changes a type seen outside (see surface.ts).
+   */
+  readonly sealedBodies: Array<readonly [number, number]> = [];
   /** `x = value` for a plain name: added to the binding once references are resolved. */
   readonly assigns: Array<{ target: Shape; value: Shape }> = [];
   /** `X.prototype.m = value` (proto) and `X.m = value`: members of X once X is known. */

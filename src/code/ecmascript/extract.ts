@@ -16,6 +16,7 @@ import { ExtractState, OPAQUE } from './extract-state.js';
 import { type EcmascriptFacts, FACTS_VERSION, type Shape } from './facts.js';
 import { dialectOf, parseSource } from './parse.js';
 import { addTypeMeaning, addValue, Scope } from './scopes.js';
+import { outermostBodies, surfaceDigest } from './surface.js';
 
 /** Node keys that hold no code: positions, comments, and type annotations (types make no calls). */
 const SKIPPED_KEYS = new Set([
@@ -252,6 +253,11 @@ export function extractFacts(text: string, path: string): EcmascriptFacts {
   };
   if (st.cjs.length > 0) facts.cjs = st.cjs;
   if ('error' in parsed) facts.err = parsed.error;
+  else if (dialect !== 'js') {
+    facts.sh = surfaceDigest(text, parsed.ast.comments ?? [], st.sealedBodies);
+    const bodies = outermostBodies(st.sealedBodies);
+    if (bodies.length > 0) facts.sb = bodies;
+  }
   extractedHere.add(facts);
   return facts;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { symbolKinds } from '../model.js';
 
 /** Bump when the facts format or what extraction records changes: cached facts of another version are re-extracted. */
-export const FACTS_VERSION = 'ecmascript-facts-1';
+export const FACTS_VERSION = 'ecmascript-facts-2';
 
 /**
  * A shape: a small, unevaluated description of a value, resolved to classes/functions at link time
@@ -234,5 +234,9 @@ export const ecmascriptFactsSchema = z.strictObject({
   deps: z.array(z.string()),
   /** Why the file could not be parsed, when it could not. */
   err: z.string().optional(),
+  /** TypeScript: digest of what the file shows the type checker outside sealed bodies (surface.ts). */
+  sh: z.string().optional(),
+  /** TypeScript: the outermost sealed bodies, [start, end) offsets in order (surface.ts). */
+  sb: z.array(z.tuple([idx, idx])).optional(),
 });
 export type EcmascriptFacts = z.infer<typeof ecmascriptFactsSchema>;

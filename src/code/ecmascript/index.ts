@@ -10,23 +10,25 @@
 // override in the tree), callback; `heuristic` name matching only for untyped receivers with few candidates.
 // Calls in TypeScript files the syntactic pass cannot type (generics, inferred returns) are left pending.
 //
-// refine({ outgoingFrom, incomingTo }) resolves pending calls with the TypeScript checker (checker.ts), only those
-// inside the requested symbols or named like them, in a ts-morph project holding only the files those calls'
-// modules import, whose imports resolve as link resolved them. ts-morph is loaded on the first refine, never by
-// link. Each site is resolved once per process; refine returns only edges not returned before, so the indexer's
-// fixpoint loop ends.
+// refine({ outgoingFrom, incomingTo }) resolves pending calls (refiner.ts) with the TypeScript checker
+// (checker.ts), only those inside the requested symbols or named like them, in a ts-morph project holding only the
+// files those calls' modules import, whose imports resolve as link resolved them. ts-morph is loaded on the first
+// call that needs the checker, never by link. Each site is resolved once per process; refine returns only edges not
+// returned before, so the indexer's fixpoint loop ends.
 //
 // Caching: link and refine are deterministic for a given set of (path, content hash) of the files linked together
 // plus the config files module resolution reads (tsconfig chains, package.json files, also above the indexed
 // directory): linkInputsDigest fingerprints the latter, and the indexer keys its linked graph and refinements by
 // both (with `version`), so an edited tsconfig re-links. src/code/refine.ts persists what refine returned and the
-// symbols it asked about under that key and skips asking again. No other adapter-specific cache API is needed.
+// symbols it asked about under that key and skips asking again. After an edit that key changes; memo() then carries
+// the checker's answers per call over to the next link, which reuses those whose file and imports are unchanged.
 import type { LanguageAdapter, LinkedGraph, RefineRequest } from '../model.js';
 import { extractFacts } from './extract.js';
 import { type EcmascriptFacts, FACTS_VERSION } from './facts.js';
 import { LinkedProgram } from './link.js';
 import { ModuleConfig } from './modules.js';
 import { ecmascriptExtensions } from './parse.js';
+import { Refiner } from './refiner.js';
 
 export type { EcmascriptFacts } from './facts.js';
 
@@ -34,7 +36,7 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
   id: 'ecmascript',
   // Facts version plus linking version: the indexer keys cached facts and refinements by it, and refinements
   // depend on how linking resolves calls. Bump `link-N` when linking changes, FACTS_VERSION when facts do.
-  version: `${FACTS_VERSION};link-2`,
+  version: `${FACTS_VERSION};link-3`,
   extensions: ecmascriptExtensions,
   extract: (file) => extractFacts(file.text, file.path),
   linkInputsDigest: (paths, ctx) => new ModuleConfig(ctx.root).digestFor(paths),
@@ -42,13 +44,15 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
     const program = new LinkedProgram(files, ctx);
     const graph: LinkedGraph = { symbols: program.symbols, edges: [...program.edges] };
     if (program.pending.length === 0) return graph;
-    let refiner: Promise<import('./checker.js').CheckerRefiner> | undefined;
+    // ts-morph is loaded only when a call needs the checker: answers remembered from an earlier index do not.
+    const refiner = new Refiner(program, ctx.memo, async (linked) => {
+      const { TsChecker } = await import('./checker.js');
+      return new TsChecker(linked);
+    });
     return {
       ...graph,
-      async refine(request: RefineRequest) {
-        refiner ??= import('./checker.js').then(({ CheckerRefiner }) => new CheckerRefiner(program));
-        return (await refiner).refine(request);
-      },
+      refine: (request: RefineRequest) => refiner.refine(request),
+      memo: () => refiner.memo(),
     };
   },
 };

@@ -1,0 +1,432 @@
+// JS/TS lazy refinement: which pending calls a request reaches, answered from what the checker said on an
+// earlier index when that answer still holds, and by the TypeScript checker (checker.ts, loaded only then)
+// otherwise. The checker's answer for a call is the declarations it resolves the called name to, by symbol id;
+// mapping those to this index's symbols (and to every implementation or override, for dispatch) is done here, on
+// the current link, so an answer kept across an edit still dispatches to the classes the tree has now.
+//
+// What the checker's project holds for a call is the call's file and the TypeScript files it imports,
+// transitively (checker.ts `addFiles`); of an imported file the checker can only see its type surface
+// (surface.ts). So an answer holds while every imported file keeps its surface, the call's own file keeps its
+// surface, and the text that surface leaves out around the call is unchanged: the outermost sealed body holding
+// the call (a function whose signature fixes its type), or, for a call in no sealed body, the whole file. A call
+// in a sealed body is remembered by its offset in that body, so edits elsewhere in the file (moving it) keep it.
+// The link inputs (tsconfig chains, package.json files) and the adapter version are checked by the indexer
+// before it hands a memo over.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CallEdge, RefineRequest } from '../model.js';
+import type { Target } from './calls.js';
+import type { LinkedProgram, PendingSite } from './link.js';
+
+/** A declaration the checker named, by position in the linked program: what `Checker` answers. */
+export interface CheckedDeclaration {
+  /** The declaring file, relative to the indexed directory. */
+  readonly path: string;
+  /** Where the declaration's name starts (what extraction records as a symbol's name offset). */
+  readonly at: number;
+  /** For a member of an interface: where the interface's name starts. */
+  readonly ifc?: number;
+  /** For a member of a class: where the class's name (or, unnamed, the class) starts. */
+  readonly cls?: number;
+  readonly isStatic?: boolean;
+}
+
+/** Resolves pending sites with the checker: one list of declarations per site, in order. */
+export interface Checker {
+  declarations(sites: readonly PendingSite[]): CheckedDeclaration[][];
+}
+
+/**
+ * A declaration the checker named, by symbol ids rather than positions: it still names the same declaration after
+ * an edit that moved it (a changed function body above it), as long as the declaring file keeps its surface.
+ */
+const declRefSchema = z.strictObject({
+  /** The declaration's symbol, when it is one (a method, function, class, constructor). */
+  sym: z.string().optional(),
+  /** For a member of a class: the class's symbol. */
+  cls: z.string().optional(),
+  /** For an interface member: the interface, as the `k`-th interface named `n` in its file (merged declarations). */
+  ifc: z.strictObject({ path: z.string(), n: z.string(), k: z.number().int().min(0) }).optional(),
+  isStatic: z.boolean().optional(),
+});
+export type DeclRef = z.infer<typeof declRefSchema>;
+
+/** What refinement remembers between indexes: per file with pending calls, what its answers depend on, and them. */
+const memoSchema = z.strictObject({
+  format: z.literal(2),
+  files: z.record(
+    z.string(),
+    z.strictObject({
+      /** Digest of the surfaces of the TypeScript files the file imports, transitively (content without one). */
+      imports: z.string(),
+      /** The file's own surface digest, and its content hash. */
+      surface: z.string(),
+      content: z.string(),
+      /**
+       * The checker's declarations for each pending call, by where the call is: `b<digest of the outermost sealed
+       * body>+<offset in it>`, or `@<offset in the file>` for a call in no sealed body (valid only for this content).
+       */
+      sites: z.record(z.string(), z.array(declRefSchema)),
+    }),
+  ),
+});
+type Memo = z.infer<typeof memoSchema>;
+type MemoFile = Memo['files'][string];
+
+/** What a refine call took: answers reused from the memo, and sites the checker had to resolve. */
+export interface RefineCounts {
+  reused: number;
+  checked: number;
+}
+
+export class Refiner {
+  private readonly answered = new Set<string>();
+  private readonly byOwner = new Map<string, PendingSite[]>();
+  private readonly byName = new Map<string, PendingSite[]>();
+  private readonly fileByPath = new Map<string, number>();
+  private readonly closures = new Map<number, { files: Set<number>; digest: string }>();
+  private readonly bodyDigests = new Map<string, string>();
+  private readonly previous: Memo['files'];
+  /** Answers given on this link, per file path; with `previous`, what `memo()` returns. */
+  private readonly current = new Map<string, MemoFile>();
+  private readonly targetIndex: TargetIndex;
+  private checker: Promise<Checker> | undefined;
+  readonly counts: RefineCounts = { reused: 0, checked: 0 };
+
+  constructor(
+    private readonly program: LinkedProgram,
+    memo: unknown,
+    private readonly loadChecker: (program: LinkedProgram) => Promise<Checker>,
+  ) {
+    for (const site of program.pending) {
+      push(this.byOwner, site.owner, site);
+      push(this.byName, site.call.nm, site);
+    }
+    program.records.forEach((record) => {
+      this.fileByPath.set(record.path, record.index);
+    });
+    const parsed = memoSchema.safeParse(memo);
+    this.previous = parsed.success ? parsed.data.files : {};
+    this.targetIndex = new TargetIndex(program);
+  }
+
+  /**
+   * Resolves the pending calls made inside `outgoingFrom` and those whose called name is the name of a symbol
+   * in `incomingTo`. Each site is resolved once; returns only edges not returned before (by link or refine).
+   */
+  async refine(request: RefineRequest): Promise<CallEdge[]> {
+    const sites: PendingSite[] = [];
+    for (const id of request.outgoingFrom ?? []) sites.push(...(this.byOwner.get(id) ?? []));
+    for (const id of request.incomingTo ?? []) {
+      for (const name of this.calledNames(id)) sites.push(...(this.byName.get(name) ?? []));
+    }
+    const todo = new Map<string, PendingSite>();
+    for (const site of sites) if (!this.answered.has(site.id)) todo.set(site.id, site);
+    if (todo.size === 0) return [];
+    const edges: CallEdge[] = [];
+    const unknown: PendingSite[] = [];
+    for (const site of todo.values()) {
+      this.answered.add(site.id);
+      const remembered = this.remembered(site);
+      if (remembered) {
+        this.counts.reused++;
+        this.addEdges(site, remembered, edges);
+      } else unknown.push(site);
+    }
+    if (unknown.length > 0) {
+      this.checker ??= this.loadChecker(this.program);
+      const answers = (await this.checker).declarations(unknown);
+      unknown.forEach((site, i) => {
+        const checked = answers[i] ?? [];
+        // Declarations that are no symbol of the tree give no edge, now or after an edit that keeps surfaces.
+        const declarations = checked
+          .map((declaration) => this.targetIndex.ref(declaration))
+          .filter((ref) => ref.sym !== undefined || ref.cls !== undefined || ref.ifc !== undefined);
+        this.counts.checked++;
+        this.remember(site, checked, declarations);
+        this.addEdges(site, declarations, edges);
+      });
+    }
+    return edges;
+  }
+
+  /** What to remember for the next index: answers that may still hold there (each is checked again then). */
+  memo(): Memo {
+    const files: Memo['files'] = {};
+    for (const [path, entry] of Object.entries(this.previous)) {
+      if (this.fileByPath.has(path)) files[path] = entry;
+    }
+    for (const [path, entry] of this.current) {
+      const earlier = files[path];
+      if (earlier?.imports !== entry.imports || earlier.surface !== entry.surface) {
+        files[path] = entry;
+        continue;
+      }
+      // Answers by offset in the file hold only for the content they were given for.
+      const kept = Object.entries(earlier.sites).filter(
+        ([key]) => earlier.content === entry.content || !key.startsWith('@'),
+      );
+      files[path] = { ...entry, sites: { ...Object.fromEntries(kept), ...entry.sites } };
+    }
+    return { format: 2, files };
+  }
+
+  private remembered(site: PendingSite): readonly DeclRef[] | undefined {
+    const entry = this.previous[this.program.records[site.f]!.path];
+    if (!entry) return undefined;
+    const own = this.ownFile(site.f);
+    if (entry.imports !== this.closure(site.f).digest || entry.surface !== own.surface) return undefined;
+    const key = this.siteKey(site);
+    if (key.startsWith('@') && entry.content !== own.content) return undefined;
+    return entry.sites[key];
+  }
+
+  private remember(
+    site: PendingSite,
+    checked: readonly CheckedDeclaration[],
+    declarations: readonly DeclRef[],
+  ): void {
+    const closure = this.closure(site.f);
+    // An answer naming a declaration outside the closure (a global the project held for another call) depends
+    // on more than the closure: it is not kept.
+    for (const declaration of checked) {
+      const f = this.fileByPath.get(declaration.path);
+      if (f === undefined || !closure.files.has(f)) return;
+    }
+    const path = this.program.records[site.f]!.path;
+    let entry = this.current.get(path);
+    if (!entry) {
+      entry = { imports: closure.digest, ...this.ownFile(site.f), sites: {} };
+      this.current.set(path, entry);
+    }
+    entry.sites[this.siteKey(site)] = [...declarations];
+  }
+
+  private ownFile(f: number): { surface: string; content: string } {
+    const source = this.program.sources[f]!;
+    // A file without a surface digest (it could not be parsed) has its content as its surface.
+    return { surface: this.program.records[f]!.facts.sh ?? source.hash, content: source.hash };
+  }
+
+  /** Where a call is, as the memo keys it: in its outermost sealed body if it is in one, else in its file. */
+  private siteKey(site: PendingSite): string {
+    const off = site.call.off;
+    const body = outermostBody(this.program.records[site.f]!.facts.sb ?? [], off);
+    if (!body) return `@${off}`;
+    const [start, end] = body;
+    const text = this.program.sources[site.f]!.text;
+    const id = `${site.f}:${start}`;
+    let digest = this.bodyDigests.get(id);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(text.slice(start, end)).digest('hex').slice(0, 32);
+      this.bodyDigests.set(id, digest);
+    }
+    return `b${digest}+${off - start}`;
+  }
+
+  private addEdges(site: PendingSite, declarations: readonly DeclRef[], edges: CallEdge[]): void {
+    const at = { f: site.f, line: site.call.l, column: site.call.c };
+    for (const ref of declarations) {
+      for (const target of this.targetIndex.targets(ref, site)) {
+        const edge = this.program.addEdge(site.owner, target, at);
+        if (edge) edges.push(edge);
+      }
+    }
+  }
+
+  /** The TypeScript files `f` imports, transitively, with `f`; and a digest of the surfaces of those it imports. */
+  private closure(f: number): { files: Set<number>; digest: string } {
+    const known = this.closures.get(f);
+    if (known) return known;
+    const files = new Set([f]);
+    const queue = [f];
+    while (queue.length > 0) {
+      const at = queue.pop()!;
+      for (const specifier of this.program.records[at]!.facts.deps) {
+        const target = this.program.ev.resolveModule(at, specifier);
+        if (typeof target !== 'number' || files.has(target)) continue;
+        if (!this.program.records[target]!.typescript) continue;
+        files.add(target);
+        queue.push(target);
+      }
+    }
+    const lines = [...files]
+      .filter((i) => i !== f)
+      .map((i) => {
+        const source = this.program.sources[i]!;
+        const surface = this.program.records[i]!.facts.sh;
+        return `${source.path}\0${surface === undefined ? `content ${source.hash}` : `surface ${surface}`}`;
+      });
+    const digest = createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+    const closure = { files, digest };
+    this.closures.set(f, closure);
+    return closure;
+  }
+
+  /** The names a call to this symbol is written with (`new Repo()` calls `Repo.constructor`). */
+  private calledNames(id: string): string[] {
+    const symbol = this.program.symbolById(id);
+    if (!symbol) return [];
+    if (symbol.kind === 'constructor')
+      return [symbol.qualified_name.split('.').slice(-2, -1)[0] ?? '', 'super'];
+    return [symbol.name];
+  }
+}
+
+interface FileIndex {
+  readonly symbolByName: Map<number, number>;
+  readonly classByName: Map<number, number>;
+  readonly interfaceByName: Map<number, number>;
+  /** The class each method/field/constructor symbol belongs to. */
+  readonly classOfSymbol: Map<number, number>;
+}
+
+/** Maps the checker's declarations to this link's symbols, and to dispatch targets through its hierarchy. */
+class TargetIndex {
+  private readonly fileIndexes = new Map<number, FileIndex>();
+  private readonly fileByPath = new Map<string, number>();
+  private symbolAt: Map<string, readonly [number, number]> | undefined;
+
+  constructor(private readonly program: LinkedProgram) {
+    program.records.forEach((record) => {
+      this.fileByPath.set(record.path, record.index);
+    });
+  }
+
+  /** The declaration by symbol ids, as remembered. */
+  ref(declaration: CheckedDeclaration): DeclRef {
+    const f = this.fileByPath.get(declaration.path);
+    if (f === undefined) return {};
+    const index = this.fileIndex(f);
+    const facts = this.program.records[f]!.facts;
+    if (declaration.ifc !== undefined) {
+      const i = index.interfaceByName.get(declaration.ifc);
+      if (i === undefined) return {};
+      const n = facts.ifc[i]!.n;
+      const k = facts.ifc.slice(0, i).filter((fact) => fact.n === n).length;
+      return { ifc: { path: declaration.path, n, k } };
+    }
+    const s = index.symbolByName.get(declaration.at);
+    const c = declaration.cls !== undefined ? index.classByName.get(declaration.cls) : undefined;
+    const sym = s !== undefined ? this.program.symbolId(f, s) : undefined;
+    const cls = c !== undefined ? this.program.symbolId(f, facts.cls[c]!.s) : undefined;
+    return {
+      ...(sym !== undefined ? { sym } : {}),
+      ...(cls !== undefined ? { cls } : {}),
+      ...(declaration.isStatic ? { isStatic: true } : {}),
+    };
+  }
+
+  targets(ref: DeclRef, site: PendingSite): Target[] {
+    const name = site.call.nm;
+    if (ref.ifc) {
+      const at = this.interfaceAt(ref.ifc);
+      if (!at) return [];
+      const [f, i] = at;
+      const through = `dispatch through ${ref.ifc.n}.${name}`;
+      return this.program.hierarchy
+        .implementations(f, i, name)
+        .map((hit) => ({ f: hit.f, s: hit.member.s!, kind: 'dispatch' as const, note: through }));
+    }
+    const symbol = ref.sym !== undefined ? this.symbol(ref.sym) : undefined;
+    const classSymbol = ref.cls !== undefined ? this.symbol(ref.cls) : undefined;
+    const f = symbol?.[0] ?? classSymbol?.[0];
+    if (f === undefined) return [];
+    const index = this.fileIndex(f);
+    const facts = this.program.records[f]!.facts;
+    const s = symbol?.[1];
+    const c = classSymbol ? facts.cls.findIndex((fact) => fact.s === classSymbol[1]) : -1;
+    const out: Target[] = [];
+    if (s !== undefined) {
+      const fact = facts.sym[s]!;
+      if (fact.k === 'class') {
+        const cls = facts.cls.find((candidate) => candidate.s === s);
+        out.push({ f, s: cls?.ctor ?? s, kind: site.call.t === 'n' ? 'constructor' : 'direct' });
+        return out;
+      }
+      const kind = fact.k === 'constructor' ? 'constructor' : site.call.f.k === 'm' ? 'method' : 'direct';
+      out.push({ f, s, kind });
+    }
+    // The checker gives the declared type's member: a subclass's override may be what runs.
+    const owner = c >= 0 ? c : s !== undefined ? index.classOfSymbol.get(s) : undefined;
+    if (owner !== undefined && site.call.t === 'c' && !ref.isStatic) {
+      const through = `dispatch through ${facts.cls[owner]!.n}.${name}`;
+      for (const hit of this.program.hierarchy.overrides(f, owner, name))
+        out.push({ f: hit.f, s: hit.member.s!, kind: 'dispatch', note: through });
+    }
+    return out;
+  }
+
+  private symbol(id: string): readonly [number, number] | undefined {
+    if (!this.symbolAt) {
+      const at = new Map<string, readonly [number, number]>();
+      this.program.symbolIds.forEach((ids, f) => {
+        ids.forEach((symbolId, s) => {
+          at.set(symbolId, [f, s]);
+        });
+      });
+      this.symbolAt = at;
+    }
+    return this.symbolAt.get(id);
+  }
+
+  private interfaceAt(ifc: NonNullable<DeclRef['ifc']>): readonly [number, number] | undefined {
+    const f = this.fileByPath.get(ifc.path);
+    if (f === undefined) return undefined;
+    let seen = 0;
+    const facts = this.program.records[f]!.facts.ifc;
+    for (let i = 0; i < facts.length; i++) {
+      if (facts[i]!.n !== ifc.n) continue;
+      if (seen++ === ifc.k) return [f, i];
+    }
+    return undefined;
+  }
+
+  private fileIndex(f: number): FileIndex {
+    let index = this.fileIndexes.get(f);
+    if (index) return index;
+    const facts = this.program.records[f]!.facts;
+    index = {
+      symbolByName: new Map(),
+      classByName: new Map(),
+      interfaceByName: new Map(),
+      classOfSymbol: new Map(),
+    };
+    facts.sym.forEach((symbol, s) => {
+      if (s > 0) index!.symbolByName.set(symbol.no, s);
+    });
+    facts.cls.forEach((fact, c) => {
+      index!.classByName.set(fact.no, c);
+      if (fact.ctor !== undefined) index!.classOfSymbol.set(fact.ctor, c);
+      for (const member of fact.mem) if (member.s !== undefined) index!.classOfSymbol.set(member.s, c);
+    });
+    facts.ifc.forEach((fact, i) => {
+      index!.interfaceByName.set(fact.no, i);
+    });
+    this.fileIndexes.set(f, index);
+    return index;
+  }
+}
+
+/** The body among `bodies` (outermost ones, sorted by start) that holds `offset`, if one does. */
+function outermostBody(
+  bodies: ReadonlyArray<readonly [number, number]>,
+  offset: number,
+): readonly [number, number] | undefined {
+  let low = 0;
+  let high = bodies.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const [start, end] = bodies[mid]!;
+    if (offset < start) high = mid - 1;
+    else if (offset >= end) low = mid + 1;
+    else return bodies[mid];
+  }
+  return undefined;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
