@@ -32,6 +32,8 @@ export function parseSource(text: string, dialect: Dialect): { ast: File } | { e
   const base: ParserOptions = {
     plugins: pluginsByDialect[dialect],
     errorRecovery: true,
+    // Extraction never reads comments off nodes (surface.ts reads the file's list), and attaching them costs.
+    attachComment: false,
     allowReturnOutsideFunction: true,
     allowAwaitOutsideFunction: true,
     allowImportExportEverywhere: true,
