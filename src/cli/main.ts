@@ -222,6 +222,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .description('the whole call graph of a directory, for people and other tools')
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--format <format>', 'json | dot (default json)')
+    .option(
+      '--no-refine',
+      'skip the TypeScript checker: only calls resolved without it (faster on large TS trees)',
+    )
     .action(async (opts) => {
       const { graphCommand } = await import('./commands/graph.js');
       done(await graphCommand(opts));

@@ -306,8 +306,14 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     callers: (dir, symbol, callerOptions = {}) => neighbours(dir, symbol, 'callers', callerOptions),
     callees: (dir, symbol, calleeOptions = {}) => neighbours(dir, symbol, 'callees', calleeOptions),
     trace,
-    async graph(dir, graphOptions): Promise<GraphJson> {
-      return graphJson((await load(dir, graphOptions)).graph);
+    async graph(dir, graphOptions = {}): Promise<GraphJson> {
+      const index = await load(dir, graphOptions);
+      if (graphOptions.refine !== false) {
+        // Depth 0 from every symbol: each pending call is resolved once, in one round.
+        const every = [...index.graph.symbols()].map((symbol) => symbol.id);
+        await refineReachable(index, { forward: every }, 0, graphOptions.signal);
+      }
+      return graphJson(index.graph);
     },
     verifyPaths,
   };

@@ -121,7 +121,12 @@ export interface CodeIndexService {
     options?: IndexOptions & { maxResults?: number },
   ): Promise<NeighboursResult>;
   trace(query: TraceQuery, options?: IndexOptions): Promise<TraceResult>;
-  graph(dir: string, options?: IndexOptions): Promise<GraphJson>;
+  /**
+   * Every symbol and call edge of `dir`. With `refine` (the default), every call linking left to a checker is
+   * resolved first, so the graph holds what any query could find; without, what linking resolved plus cached
+   * refinements.
+   */
+  graph(dir: string, options?: IndexOptions & { refine?: boolean }): Promise<GraphJson>;
   /** Re-checks every hop of each path against the index: the symbol exists and the call edge between hops exists. */
   verifyPaths(dir: string, paths: TraceResult['paths'], options?: IndexOptions): Promise<PathCheck>;
 }

@@ -179,6 +179,20 @@ describe('findSymbol and graph', () => {
   });
 });
 
+describe('graph and refinement', () => {
+  const refined = {
+    from: 'orders.toy#place',
+    to: 'pay.toy#charge',
+    call: { file: 'orders.toy', line: 2, column: 3 },
+    edge: 'direct',
+  };
+
+  it('resolves every call that needs refinement before answering, unless told not to', async () => {
+    expect((await service().graph(dir, { refine: false })).edges).not.toContainEqual(refined);
+    expect((await service().graph(dir)).edges).toContainEqual(refined);
+  });
+});
+
 describe('verifyPaths', () => {
   it('accepts the paths trace reported', async () => {
     const codes = service();

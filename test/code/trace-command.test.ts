@@ -74,4 +74,15 @@ describe('graphCommand', () => {
     expect(stdout.startsWith('digraph calls {')).toBe(true);
     await expect(graphCommand({ dir, format: 'mermaid' }, deps())).rejects.toThrow(UsageError);
   });
+
+  it('includes calls only refinement resolves, unless --no-refine', async () => {
+    await writeFile(join(dir, 'shop.toy'), 'def checkout\n  ?place()\ndef place\n');
+    await graphCommand({ dir, refine: false }, deps());
+    expect(graphJsonSchema.parse(JSON.parse(stdout)).edges).toEqual([]);
+    stdout = '';
+    await graphCommand({ dir }, deps());
+    expect(graphJsonSchema.parse(JSON.parse(stdout)).edges.map((edge) => `${edge.from} ${edge.to}`)).toEqual([
+      'shop.toy#checkout shop.toy#place',
+    ]);
+  });
 });

@@ -14,13 +14,16 @@ export interface GraphCommandOptions {
   dir?: string;
   format?: string;
   json?: boolean;
+  /** False with `--no-refine`: no checker, only what linking resolves (and cached refinements). */
+  refine?: boolean;
 }
 
 export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandDeps = {}): Promise<ExitCode> {
   const format = chooseFormat(opts.json ? 'json' : opts.format, graphFormats, '--format');
   const dir = resolve(opts.dir ?? '.');
   const service = deps.service ?? codeService(deps.config ?? (await workspaceCodeConfig(dir)));
-  const graph = await withIndexProgress((progress) => service.graph(dir, progress));
+  const refine = opts.refine !== false;
+  const graph = await withIndexProgress((progress) => service.graph(dir, { ...progress, refine }));
   process.stdout.write(formatGraph(graph, format));
   return EXIT.ok;
 }
