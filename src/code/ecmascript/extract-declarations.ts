@@ -164,11 +164,14 @@ export function objectLiteral(
   node: ObjectExpression,
   name: string | undefined,
   inline: boolean,
+  /** What `this` is in its methods: the object itself unless told otherwise (a prototype's instances). */
+  thisShape?: Shape,
 ): Shape {
   const o = st.obj.length;
   st.obj.push({ p: [] });
   const fact = st.obj[o]!;
-  const self: Shape = { k: 'obj', o };
+  const object: Shape = { k: 'obj', o };
+  const self = thisShape ?? object;
   const qualifiedPrefix = `${st.prefix}${name === undefined ? '' : `${name}.`}`;
   for (const prop of node.properties) {
     if (prop.type === 'SpreadElement') {
@@ -220,7 +223,7 @@ export function objectLiteral(
     } else shape = expr(st, value);
     if (key !== undefined) fact.p.push({ n: key, v: shape });
   }
-  return self;
+  return object;
 }
 
 export function interfaceDeclaration(st: ExtractState, node: TSInterfaceDeclaration): void {
@@ -312,5 +315,70 @@ function patternNames(pattern: Node): string[] {
       return patternNames(pattern.argument);
     default:
       return [];
+  }
+}
+
+/**
+ * `F.prototype = { m() {} }` and `Object.assign(F.prototype, { m() {} })`: each property is a prototype member of
+ * F (which makes F a class, as `F.prototype.m = ...` does), named `F.m`, with `this` an instance of F.
+ */
+export function prototypeMembers(st: ExtractState, owner: string, node: ObjectExpression): Shape {
+  const target = st.reference(owner);
+  const shape = objectLiteral(st, node, owner, false, { k: 't', o: target });
+  if (shape.k === 'obj') {
+    for (const prop of st.obj[shape.o]!.p) {
+      st.memberAssigns.push({ target, name: prop.n, value: prop.v, proto: true });
+    }
+  }
+  return shape;
+}
+
+/**
+ * Property descriptors of `F.prototype`: `Object.create(P.prototype, {...})`, `Object.defineProperties(F.prototype,
+ * {...})`. Each descriptor's `value` is a prototype member of F named `F.m`; its `get` and `set` functions are
+ * symbols of F too (their calls are theirs, not the module's), though not methods.
+ */
+export function descriptorMembers(st: ExtractState, owner: string, descriptors: ObjectExpression): void {
+  for (const prop of descriptors.properties) {
+    const key = prop.type === 'SpreadElement' || prop.computed ? undefined : keyName(prop.key);
+    if (prop.type === 'ObjectProperty' && key !== undefined && prop.value.type === 'ObjectExpression') {
+      descriptorMember(st, owner, key, prop, prop.value);
+    } else if (prop.type === 'SpreadElement') expr(st, prop.argument);
+    else if (prop.type === 'ObjectMethod') inlineFunction(st, prop);
+    else expr(st, prop.value);
+  }
+}
+
+/** One descriptor of `F.prototype[key]` (also `Object.defineProperty(F.prototype, 'key', {...})`). */
+export function descriptorMember(
+  st: ExtractState,
+  owner: string,
+  key: string,
+  declNode: Node,
+  descriptor: ObjectExpression,
+): void {
+  const target = st.reference(owner);
+  const options = { qualified: `${st.prefix}${owner}.${key}`, thisShape: { k: 't', o: target } as Shape };
+  for (const field of descriptor.properties) {
+    const which = field.type === 'SpreadElement' || field.computed ? undefined : keyName(field.key);
+    const role = which === 'value' || which === 'get' || which === 'set' ? which : undefined;
+    if (field.type === 'ObjectMethod' && role !== undefined) {
+      const kind = role === 'get' ? 'getter' : role === 'set' ? 'setter' : 'object_method';
+      const s = functionSymbol(st, field, {
+        name: key,
+        kind,
+        declNode: field,
+        nameNode: field.key,
+        ...options,
+      });
+      if (role === 'value') st.memberAssigns.push({ target, name: key, value: { k: 'fn', s }, proto: true });
+    } else if (field.type === 'ObjectProperty' && role !== undefined) {
+      const at =
+        role === 'value' ? { declNode, nameNode: declNode } : { declNode: field, nameNode: field.key };
+      const value = boundValue(st, field.value, key, { ...options, ...at });
+      if (role === 'value') st.memberAssigns.push({ target, name: key, value, proto: true });
+    } else if (field.type === 'SpreadElement') expr(st, field.argument);
+    else if (field.type === 'ObjectMethod') inlineFunction(st, field);
+    else expr(st, field.value);
   }
 }

@@ -51,6 +51,11 @@ export class ExtractState implements TypeContext {
   readonly assigns: Array<{ target: Shape; value: Shape }> = [];
   /** `X.prototype.m = value` (proto) and `X.m = value`: members of X once X is known. */
   readonly memberAssigns: Array<{ target: Shape; name: string; value: Shape; proto: boolean }> = [];
+  /**
+   * ES5 inheritance between constructor functions: `util.inherits(C, P)`, `C.prototype = Object.create(P.prototype)`,
+   * `Object.setPrototypeOf(C.prototype, P.prototype)`, `C.prototype = new P()`: C's class extends P.
+   */
+  readonly inherits: Array<{ child: Shape; parent: Shape }> = [];
   /** `this.x = value` inside a plain function: fields if the function turns out to be a constructor. */
   readonly thisAssigns = new Map<number, Array<{ n: string; v: Shape }>>();
 

@@ -170,13 +170,27 @@ export function visit(st: ExtractState, node: Node): void {
 
 /**
  * Links what could only be known at the end of the file: name references, assignments to names, and
- * constructor functions given prototype methods (`F.prototype.m = ...` makes F a class).
+ * constructor functions given prototype methods (`F.prototype.m = ...` makes F a class) or a base class
+ * (`util.inherits(F, Base)`).
  */
 function finish(st: ExtractState): void {
   st.table.resolveReferences();
   const bindings = st.table.bindings;
   for (const { target, value } of st.assigns) if (target.k === 'b') addValue(bindings[target.b]!, value);
   const pseudoClassOf = new Map<number, number>();
+  /** The class a constructor function becomes once it is given prototype members or a base. */
+  const pseudoClass = (binding: (typeof bindings)[number], fn: Shape | undefined): number | undefined => {
+    if (fn?.k !== 'fn') return undefined;
+    let c = pseudoClassOf.get(fn.s);
+    if (c === undefined) {
+      const symbol = st.sym[fn.s]!;
+      c = st.cls.length;
+      st.cls.push({ n: symbol.n, s: fn.s, no: symbol.no, ctor: fn.s, fnc: true, mem: [] });
+      pseudoClassOf.set(fn.s, c);
+      addValue(binding, { k: 'cls', c });
+    }
+    return c;
+  };
   for (const { target, name, value, proto } of st.memberAssigns) {
     if (target.k !== 'b') continue;
     const binding = bindings[target.b]!;
@@ -185,16 +199,7 @@ function finish(st: ExtractState): void {
     const cls = values.find((shape) => shape.k === 'cls');
     const obj = values.find((shape) => shape.k === 'obj');
     let c = cls?.k === 'cls' ? cls.c : undefined;
-    if (c === undefined && fn?.k === 'fn' && proto) {
-      c = pseudoClassOf.get(fn.s);
-      if (c === undefined) {
-        const symbol = st.sym[fn.s]!;
-        c = st.cls.length;
-        st.cls.push({ n: symbol.n, s: fn.s, no: symbol.no, ctor: fn.s, fnc: true, mem: [] });
-        pseudoClassOf.set(fn.s, c);
-        addValue(binding, { k: 'cls', c });
-      }
-    }
+    if (c === undefined && proto) c = pseudoClass(binding, fn);
     if (c !== undefined) {
       const member =
         value.k === 'fn'
@@ -204,6 +209,21 @@ function finish(st: ExtractState): void {
     } else if (obj?.k === 'obj' && !proto) {
       st.obj[obj.o]!.p.push({ n: name, v: value });
     }
+  }
+  for (const { child, parent } of st.inherits) {
+    if (child.k !== 'b') continue;
+    const binding = bindings[child.b]!;
+    const values = binding.v ?? [];
+    const cls = values.find((shape) => shape.k === 'cls');
+    const c =
+      cls?.k === 'cls'
+        ? cls.c
+        : pseudoClass(
+            binding,
+            values.find((shape) => shape.k === 'fn'),
+          );
+    const fact = c === undefined ? undefined : st.cls[c]!;
+    if (fact?.fnc && !fact.sup) fact.sup = parent;
   }
   for (const [s, fields] of st.thisAssigns) {
     const c = pseudoClassOf.get(s);
