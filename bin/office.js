@@ -22,5 +22,11 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(2);
 }
 
+// V8's compiled code of every module loaded from here on is kept on disk (in the OS temp dir, keyed by Node
+// version and file content): loading the TypeScript checker takes ~150 ms instead of ~300 ms after the first run.
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE=<dir> moves it.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv);
