@@ -23,6 +23,12 @@ export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandD
   const dir = resolve(opts.dir ?? '.');
   const service = deps.service ?? codeService(deps.config ?? (await workspaceCodeConfig(dir)));
   const refine = opts.refine !== false;
+  if (refine && process.stderr.isTTY) {
+    process.stderr.write(
+      'office: resolving every call through the TypeScript checker where syntax cannot (on a large TS tree the\n' +
+        '        first run costs about what `tsc --noEmit` does; later runs reuse it; --no-refine skips it)\n',
+    );
+  }
   const graph = await withIndexProgress((progress) => service.graph(dir, { ...progress, refine }));
   process.stdout.write(formatGraph(graph, format));
   return EXIT.ok;
