@@ -6,7 +6,16 @@
 // Each measurement runs in its own child process; peak RSS is the child's `process.resourceUsage().maxRSS`
 // (for native tsc, GNU time's %M). Results go to bench/RESULTS.md; scratch files to bench/.work/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -349,8 +358,24 @@ async function main(): Promise<void> {
     '',
     ...details,
   ].join('\n');
-  writeFileSync(join(REPO, 'bench', 'RESULTS.md'), `${report}\n`);
+  const results = join(REPO, 'bench', 'RESULTS.md');
+  writeFileSync(results, `${report}\n${laterSections(results)}`);
   process.stdout.write(`${report}\n`);
+}
+
+/**
+ * What RESULTS.md holds after this benchmark's own part (its title, `## Machine`, `## Results` and the `###`
+ * details): sections other benchmarks appended and earlier runs kept by hand, which a new run must not drop.
+ */
+function laterSections(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  const later = /^## (?!Machine$|Results$)/m.exec(text);
+  return later ? `\n${text.slice(later.index)}` : '';
 }
 
 await main();
