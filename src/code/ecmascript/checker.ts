@@ -4,7 +4,8 @@
 // symbols and remembers them for the next index.
 import { type Node as MorphNode, Node, Project, SyntaxKind, ts } from 'ts-morph';
 import type { LinkedProgram, PendingSite } from './link.js';
-import type { CheckedDeclaration, Checker } from './refiner.js';
+import type { CheckedDeclaration } from './decl-targets.js';
+import type { Checker } from './refiner.js';
 
 /** Lib declarations the checker loads: the language only (no DOM), enough for Promise and Array. */
 const LIBS = ['lib.es2023.d.ts'];

@@ -1,8 +1,8 @@
 // JS/TS lazy refinement: which pending calls a request reaches, answered from what the checker said on an
 // earlier index when that answer still holds, and by the TypeScript checker (checker.ts, loaded only then)
 // otherwise. The checker's answer for a call is the declarations it resolves the called name to, by symbol id;
-// mapping those to this index's symbols (and to every implementation or override, for dispatch) is done here, on
-// the current link, so an answer kept across an edit still dispatches to the classes the tree has now.
+// they are mapped to this index's symbols (and to every implementation or override, for dispatch) on the current
+// link (decl-targets.ts), so an answer kept across an edit still dispatches to the classes the tree has now.
 //
 // What the checker's project holds for a call is the call's file and the TypeScript files it imports,
 // transitively (checker.ts `addFiles`); of an imported file the checker can only see its type surface
@@ -15,41 +15,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CallEdge, RefineRequest } from '../model.js';
-import type { Target } from './calls.js';
+import { type CheckedDeclaration, DeclarationTargets, type DeclRef, declRefSchema } from './decl-targets.js';
 import type { LinkedProgram, PendingSite } from './link.js';
-
-/** A declaration the checker named, by position in the linked program: what `Checker` answers. */
-export interface CheckedDeclaration {
-  /** The declaring file, relative to the indexed directory. */
-  readonly path: string;
-  /** Where the declaration's name starts (what extraction records as a symbol's name offset). */
-  readonly at: number;
-  /** For a member of an interface: where the interface's name starts. */
-  readonly ifc?: number;
-  /** For a member of a class: where the class's name (or, unnamed, the class) starts. */
-  readonly cls?: number;
-  readonly isStatic?: boolean;
-}
 
 /** Resolves pending sites with the checker: one list of declarations per site, in order. */
 export interface Checker {
   declarations(sites: readonly PendingSite[]): CheckedDeclaration[][];
 }
-
-/**
- * A declaration the checker named, by symbol ids rather than positions: it still names the same declaration after
- * an edit that moved it (a changed function body above it), as long as the declaring file keeps its surface.
- */
-const declRefSchema = z.strictObject({
-  /** The declaration's symbol, when it is one (a method, function, class, constructor). */
-  sym: z.string().optional(),
-  /** For a member of a class: the class's symbol. */
-  cls: z.string().optional(),
-  /** For an interface member: the interface, as the `k`-th interface named `n` in its file (merged declarations). */
-  ifc: z.strictObject({ path: z.string(), n: z.string(), k: z.number().int().min(0) }).optional(),
-  isStatic: z.boolean().optional(),
-});
-export type DeclRef = z.infer<typeof declRefSchema>;
 
 /** What refinement remembers between indexes: per file with pending calls, what its answers depend on, and them. */
 const memoSchema = z.strictObject({
@@ -89,7 +61,7 @@ export class Refiner {
   private readonly previous: Memo['files'];
   /** Answers given on this link, per file path; with `previous`, what `memo()` returns. */
   private readonly current = new Map<string, MemoFile>();
-  private readonly targetIndex: TargetIndex;
+  private readonly targetIndex: DeclarationTargets;
   private checker: Promise<Checker> | undefined;
   readonly counts: RefineCounts = { reused: 0, checked: 0 };
 
@@ -107,7 +79,7 @@ export class Refiner {
     });
     const parsed = memoSchema.safeParse(memo);
     this.previous = parsed.success ? parsed.data.files : {};
-    this.targetIndex = new TargetIndex(program);
+    this.targetIndex = new DeclarationTargets(program);
   }
 
   /**
@@ -270,141 +242,6 @@ export class Refiner {
     if (symbol.kind === 'constructor')
       return [symbol.qualified_name.split('.').slice(-2, -1)[0] ?? '', 'super'];
     return [symbol.name];
-  }
-}
-
-interface FileIndex {
-  readonly symbolByName: Map<number, number>;
-  readonly classByName: Map<number, number>;
-  readonly interfaceByName: Map<number, number>;
-  /** The class each method/field/constructor symbol belongs to. */
-  readonly classOfSymbol: Map<number, number>;
-}
-
-/** Maps the checker's declarations to this link's symbols, and to dispatch targets through its hierarchy. */
-class TargetIndex {
-  private readonly fileIndexes = new Map<number, FileIndex>();
-  private readonly fileByPath = new Map<string, number>();
-  private symbolAt: Map<string, readonly [number, number]> | undefined;
-
-  constructor(private readonly program: LinkedProgram) {
-    program.records.forEach((record) => {
-      this.fileByPath.set(record.path, record.index);
-    });
-  }
-
-  /** The declaration by symbol ids, as remembered. */
-  ref(declaration: CheckedDeclaration): DeclRef {
-    const f = this.fileByPath.get(declaration.path);
-    if (f === undefined) return {};
-    const index = this.fileIndex(f);
-    const facts = this.program.records[f]!.facts;
-    if (declaration.ifc !== undefined) {
-      const i = index.interfaceByName.get(declaration.ifc);
-      if (i === undefined) return {};
-      const n = facts.ifc[i]!.n;
-      const k = facts.ifc.slice(0, i).filter((fact) => fact.n === n).length;
-      return { ifc: { path: declaration.path, n, k } };
-    }
-    const s = index.symbolByName.get(declaration.at);
-    const c = declaration.cls !== undefined ? index.classByName.get(declaration.cls) : undefined;
-    const sym = s !== undefined ? this.program.symbolId(f, s) : undefined;
-    const cls = c !== undefined ? this.program.symbolId(f, facts.cls[c]!.s) : undefined;
-    return {
-      ...(sym !== undefined ? { sym } : {}),
-      ...(cls !== undefined ? { cls } : {}),
-      ...(declaration.isStatic ? { isStatic: true } : {}),
-    };
-  }
-
-  targets(ref: DeclRef, site: PendingSite): Target[] {
-    const name = site.call.nm;
-    if (ref.ifc) {
-      const at = this.interfaceAt(ref.ifc);
-      if (!at) return [];
-      const [f, i] = at;
-      const through = `dispatch through ${ref.ifc.n}.${name}`;
-      return this.program.hierarchy
-        .implementations(f, i, name)
-        .map((hit) => ({ f: hit.f, s: hit.member.s!, kind: 'dispatch' as const, note: through }));
-    }
-    const symbol = ref.sym !== undefined ? this.symbol(ref.sym) : undefined;
-    const classSymbol = ref.cls !== undefined ? this.symbol(ref.cls) : undefined;
-    const f = symbol?.[0] ?? classSymbol?.[0];
-    if (f === undefined) return [];
-    const index = this.fileIndex(f);
-    const facts = this.program.records[f]!.facts;
-    const s = symbol?.[1];
-    const c = classSymbol ? facts.cls.findIndex((fact) => fact.s === classSymbol[1]) : -1;
-    const out: Target[] = [];
-    if (s !== undefined) {
-      const fact = facts.sym[s]!;
-      if (fact.k === 'class') {
-        const cls = facts.cls.find((candidate) => candidate.s === s);
-        out.push({ f, s: cls?.ctor ?? s, kind: site.call.t === 'n' ? 'constructor' : 'direct' });
-        return out;
-      }
-      const kind = fact.k === 'constructor' ? 'constructor' : site.call.f.k === 'm' ? 'method' : 'direct';
-      out.push({ f, s, kind });
-    }
-    // The checker gives the declared type's member: a subclass's override may be what runs.
-    const owner = c >= 0 ? c : s !== undefined ? index.classOfSymbol.get(s) : undefined;
-    if (owner !== undefined && site.call.t === 'c' && !ref.isStatic) {
-      const through = `dispatch through ${facts.cls[owner]!.n}.${name}`;
-      for (const hit of this.program.hierarchy.overrides(f, owner, name))
-        out.push({ f: hit.f, s: hit.member.s!, kind: 'dispatch', note: through });
-    }
-    return out;
-  }
-
-  private symbol(id: string): readonly [number, number] | undefined {
-    if (!this.symbolAt) {
-      const at = new Map<string, readonly [number, number]>();
-      this.program.symbolIds.forEach((ids, f) => {
-        ids.forEach((symbolId, s) => {
-          at.set(symbolId, [f, s]);
-        });
-      });
-      this.symbolAt = at;
-    }
-    return this.symbolAt.get(id);
-  }
-
-  private interfaceAt(ifc: NonNullable<DeclRef['ifc']>): readonly [number, number] | undefined {
-    const f = this.fileByPath.get(ifc.path);
-    if (f === undefined) return undefined;
-    let seen = 0;
-    const facts = this.program.records[f]!.facts.ifc;
-    for (let i = 0; i < facts.length; i++) {
-      if (facts[i]!.n !== ifc.n) continue;
-      if (seen++ === ifc.k) return [f, i];
-    }
-    return undefined;
-  }
-
-  private fileIndex(f: number): FileIndex {
-    let index = this.fileIndexes.get(f);
-    if (index) return index;
-    const facts = this.program.records[f]!.facts;
-    index = {
-      symbolByName: new Map(),
-      classByName: new Map(),
-      interfaceByName: new Map(),
-      classOfSymbol: new Map(),
-    };
-    facts.sym.forEach((symbol, s) => {
-      if (s > 0) index!.symbolByName.set(symbol.no, s);
-    });
-    facts.cls.forEach((fact, c) => {
-      index!.classByName.set(fact.no, c);
-      if (fact.ctor !== undefined) index!.classOfSymbol.set(fact.ctor, c);
-      for (const member of fact.mem) if (member.s !== undefined) index!.classOfSymbol.set(member.s, c);
-    });
-    facts.ifc.forEach((fact, i) => {
-      index!.interfaceByName.set(fact.no, i);
-    });
-    this.fileIndexes.set(f, index);
-    return index;
   }
 }
 
