@@ -1,14 +1,10 @@
 // JS/TS extraction of bindings: values bound to names, assignments (CommonJS exports, prototypes, `this.x`)
 // and destructuring patterns.
-import type { AssignmentExpression, CallExpression, LVal, MemberExpression, Node } from '@babel/types';
+import type { AssignmentExpression, LVal, MemberExpression, Node } from '@babel/types';
 import { keyName } from './annotations.js';
 import { classNode } from './extract-classes.js';
-import {
-  descriptorMembers,
-  functionSymbol,
-  objectLiteral,
-  prototypeMembers,
-} from './extract-declarations.js';
+import { functionSymbol, objectLiteral } from './extract-declarations.js';
+import { prototypeAssignment } from './extract-prototypes.js';
 import { expr, memberName, union } from './extract-expressions.js';
 import { ANY, type ExtractState, OPAQUE, UNKNOWN } from './extract-state.js';
 import { visit, visitChildren } from './extract.js';
@@ -65,7 +61,7 @@ export function boundValue(
   }
 }
 
-function isIdentifier(node: Node, name: string): boolean {
+export function isIdentifier(node: Node, name: string): boolean {
   return node.type === 'Identifier' && node.name === name;
 }
 
@@ -135,25 +131,8 @@ function memberAssignment(st: ExtractState, node: AssignmentExpression, left: Me
     return value;
   }
   if (name === 'prototype' && object.type === 'Identifier') {
-    const owner = object.name;
-    const right = node.right;
-    if (right.type === 'ObjectExpression') return prototypeMembers(st, owner, right);
-    if (isObjectMethodCall(right, 'create')) {
-      // `C.prototype = Object.create(P.prototype, { m: { value: function () {} } })`
-      const [base, descriptors] = right.arguments;
-      const parent = prototypeOwner(base);
-      if (parent !== undefined && parent !== 'Object') {
-        st.inherits.push({ child: st.reference(owner), parent: st.reference(parent) });
-      } else if (base && parent === undefined) expr(st, base);
-      if (descriptors?.type === 'ObjectExpression') descriptorMembers(st, owner, descriptors);
-      else if (descriptors) expr(st, descriptors);
-      return OPAQUE;
-    }
-    if (right.type === 'NewExpression' && right.callee.type === 'Identifier') {
-      // `C.prototype = new P()`
-      st.inherits.push({ child: st.reference(owner), parent: st.reference(right.callee.name) });
-      return expr(st, right);
-    }
+    const shaped = prototypeAssignment(st, object.name, node.right);
+    if (shaped) return shaped;
   }
   if (object.type === 'ThisExpression') {
     const value = boundValue(st, node.right, name, at);
@@ -265,20 +244,4 @@ export function bindPattern(
 /** The value an unannotated parameter gets: `any` unless a TS callback's context types it. */
 export function untypedParameter(st: ExtractState, contextual: boolean): Shape | undefined {
   return st.typescript && contextual ? undefined : ANY;
-}
-
-/** Whether `node` is a call of `Object.<method>(...)`. */
-export function isObjectMethodCall(node: Node, method: string): node is CallExpression {
-  return (
-    node.type === 'CallExpression' &&
-    node.callee.type === 'MemberExpression' &&
-    isIdentifier(node.callee.object, 'Object') &&
-    memberName(node.callee) === method
-  );
-}
-
-/** `P` when `node` is `P.prototype`. */
-export function prototypeOwner(node: Node | undefined): string | undefined {
-  if (node?.type !== 'MemberExpression' || memberName(node) !== 'prototype') return undefined;
-  return node.object.type === 'Identifier' ? node.object.name : undefined;
 }

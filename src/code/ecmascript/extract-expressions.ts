@@ -14,16 +14,11 @@ import type {
   TaggedTemplateExpression,
 } from '@babel/types';
 import { keyName, typeShape } from './annotations.js';
-import { assignment, prototypeOwner } from './extract-bindings.js';
+import { assignment } from './extract-bindings.js';
 import { classNode } from './extract-classes.js';
-import {
-  descriptorMember,
-  descriptorMembers,
-  inlineFunction,
-  objectLiteral,
-  prototypeMembers,
-} from './extract-declarations.js';
+import { inlineFunction, objectLiteral } from './extract-declarations.js';
 import { type ExtractState, OPAQUE, positionOf, UNKNOWN } from './extract-state.js';
+import { es5ClassCall } from './extract-prototypes.js';
 import { visit, visitChildren } from './extract.js';
 import type { CallFact, Shape } from './facts.js';
 
@@ -176,7 +171,7 @@ function argumentsOf(
 }
 
 /** The token a call is reported at: the called name (`save` in `this.repo.save()`), else the call itself. */
-function nameToken(callee: Node, fallback: Node): { node: Node; name: string } {
+export function nameToken(callee: Node, fallback: Node): { node: Node; name: string } {
   if (callee.type === 'Identifier') return { node: callee, name: callee.name };
   if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression')
     return { node: callee.property, name: memberName(callee) ?? '' };
@@ -186,7 +181,7 @@ function nameToken(callee: Node, fallback: Node): { node: Node; name: string } {
   return { node: fallback, name: '' };
 }
 
-function recordCall(
+export function recordCall(
   st: ExtractState,
   kind: CallFact['t'],
   callee: Shape,
@@ -231,72 +226,6 @@ function call(st: ExtractState, node: CallExpression | OptionalCallExpression): 
   const f = expr(st, callee);
   const args = argumentsOf(st, node.arguments);
   return { k: 'r', i: recordCall(st, 'c', f, nameToken(callee, node), args) };
-}
-
-/**
- * Calls that shape ES5 classes rather than run code of the tree: `Object.assign(F.prototype, { m() {} })` and
- * `Object.defineProperties(F.prototype, {...})` / `Object.defineProperty(F.prototype, 'm', {...})` add prototype
- * members; `util.inherits(C, P)` (or `inherits`, `require('util').inherits`) and
- * `Object.setPrototypeOf(C.prototype, P.prototype)` make C extend P. Recorded as such, not as calls (the
- * functions passed are not callbacks).
- */
-function es5ClassCall(st: ExtractState, node: CallExpression | OptionalCallExpression): Shape | undefined {
-  const callee = node.callee;
-  const args = node.arguments;
-  const calledAs =
-    callee.type === 'Identifier'
-      ? callee.name
-      : callee.type === 'MemberExpression' && !callee.computed
-        ? memberName(callee)
-        : undefined;
-  const onObject =
-    callee.type === 'MemberExpression' &&
-    callee.object.type === 'Identifier' &&
-    callee.object.name === 'Object';
-  if (onObject && (calledAs === 'defineProperties' || calledAs === 'defineProperty')) {
-    const owner = prototypeOwner(args[0]);
-    const [, second, third] = args;
-    if (owner === undefined) return undefined;
-    if (calledAs === 'defineProperties' && second?.type === 'ObjectExpression') {
-      descriptorMembers(st, owner, second);
-      return OPAQUE;
-    }
-    if (
-      calledAs === 'defineProperty' &&
-      second?.type === 'StringLiteral' &&
-      third?.type === 'ObjectExpression'
-    ) {
-      descriptorMember(st, owner, second.value, second, third);
-      return OPAQUE;
-    }
-    return undefined;
-  }
-  if (onObject && calledAs === 'assign') {
-    const owner = prototypeOwner(args[0]);
-    if (owner === undefined) return undefined;
-    for (const arg of args.slice(1)) {
-      if (arg.type === 'ObjectExpression') prototypeMembers(st, owner, arg);
-      else expr(st, arg);
-    }
-    return OPAQUE;
-  }
-  const inherits =
-    (calledAs === 'inherits' && (callee.type === 'Identifier' || !onObject)) ||
-    (onObject && calledAs === 'setPrototypeOf');
-  if (!inherits || args.length !== 2) return undefined;
-  const [first, second] = args;
-  const child = calledAs === 'inherits' ? identifierName(first) : prototypeOwner(first);
-  const parent = calledAs === 'inherits' ? identifierName(second) : prototypeOwner(second);
-  if (child === undefined || parent === undefined) return undefined;
-  st.inherits.push({ child: st.reference(child), parent: st.reference(parent) });
-  if (callee.type === 'MemberExpression') expr(st, callee.object);
-  // A bare `inherits` may be a function of the tree: its call stays a call (the constructors are not callbacks).
-  else recordCall(st, 'c', expr(st, callee), nameToken(callee, node), undefined);
-  return OPAQUE;
-}
-
-function identifierName(node: Node | undefined): string | undefined {
-  return node?.type === 'Identifier' ? node.name : undefined;
 }
 
 function newExpression(st: ExtractState, node: NewExpression): Shape {
