@@ -6,6 +6,23 @@ import type { MemberHit } from './class-members.js';
 import type { Evaluator } from './types.js';
 import { addValues, type Value } from './values.js';
 
+/** Methods of an array (or set) that return one of its elements. */
+const ARRAY_ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
+/** Methods of an array that return an array of the same elements. */
+const ARRAY_COPYING_METHODS = new Set([
+  'filter',
+  'slice',
+  'concat',
+  'reverse',
+  'sort',
+  'toSorted',
+  'toReversed',
+  'values',
+]);
+/** `Map#get` returns a value; `values()` iterates them. */
+const MAP_ELEMENT_METHODS = new Set(['get']);
+const MAP_ITERATING_METHODS = new Set(['values']);
+
 export interface Target {
   readonly f: number;
   readonly s: number;
@@ -134,6 +151,10 @@ export class CallResolver {
           if (name === 'call' || name === 'apply') r.targets.push({ f: value.f, s: value.s, kind: 'direct' });
           else r.external = true;
           break;
+        case 'array':
+        case 'map':
+          this.containerMethod(value.k, value.of, name, r);
+          break;
         case 'any':
           r.any = true;
           break;
@@ -141,6 +162,18 @@ export class CallResolver {
           r.external = true;
       }
     }
+  }
+
+  /**
+   * A library method of an array, set or map whose type the tree declares (`Map<string, Lane>`): no edge, but
+   * what it returns is known, so a call on the result resolves (`lanes.get(id).fail()`).
+   */
+  private containerMethod(kind: 'array' | 'map', of: readonly Value[], name: string, r: Resolution): void {
+    const element = kind === 'map' ? MAP_ELEMENT_METHODS : ARRAY_ELEMENT_METHODS;
+    const same = kind === 'map' ? MAP_ITERATING_METHODS : ARRAY_COPYING_METHODS;
+    if (element.has(name)) addValues(r.returns, of);
+    else if (same.has(name)) addValues(r.returns, [{ k: 'array', of }]);
+    else r.external = true;
   }
 
   /** Class members a call reaches: methods directly, fields through the functions they hold. */

@@ -12,6 +12,7 @@ import type {
   OptionalMemberExpression,
   SpreadElement,
   TaggedTemplateExpression,
+  TSType,
 } from '@babel/types';
 import { keyName, typeShape } from './annotations.js';
 import { assignment } from './extract-bindings.js';
@@ -231,7 +232,20 @@ function call(st: ExtractState, node: CallExpression | OptionalCallExpression): 
 function newExpression(st: ExtractState, node: NewExpression): Shape {
   const f = expr(st, node.callee);
   const args = argumentsOf(st, node.arguments);
-  return { k: 'r', i: recordCall(st, 'n', f, nameToken(node.callee, node), args) };
+  const call: Shape = { k: 'r', i: recordCall(st, 'n', f, nameToken(node.callee, node), args) };
+  // `new Map<string, Lane>()`: a library class constructed with type arguments is an instance of that type, as an
+  // annotation would say (what its methods return is then known).
+  const typeArgs = node.typeArguments?.params;
+  if (
+    node.callee.type === 'Identifier' &&
+    typeArgs &&
+    typeArgs.length > 0 &&
+    !st.scope.lookup(node.callee.name)
+  ) {
+    const a = typeArgs.map((param) => (isTsType(param) ? typeShape(param, st) : OPAQUE));
+    return { k: 't', o: st.reference(node.callee.name), a };
+  }
+  return call;
 }
 
 function taggedTemplate(st: ExtractState, node: TaggedTemplateExpression): Shape {
@@ -301,4 +315,9 @@ function jsxChildren(st: ExtractState, node: JSXElement | JSXFragment): void {
       if (child.expression.type !== 'JSXEmptyExpression') expr(st, child.expression);
     } else if (child.type === 'JSXSpreadChild') expr(st, child.expression);
   }
+}
+
+/** Type arguments are TypeScript types here (the parser never reads Flow): this narrows Babel's union. */
+function isTsType(node: Node): node is TSType {
+  return node.type.startsWith('TS');
 }

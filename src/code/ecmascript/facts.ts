@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { symbolKinds } from '../model.js';
 
 /** Bump when the facts format or what extraction records changes: cached facts of another version are re-extracted. */
-export const FACTS_VERSION = 'ecmascript-facts-3';
+export const FACTS_VERSION = 'ecmascript-facts-4';
 
 /**
  * A shape: a small, unevaluated description of a value, resolved to classes/functions at link time

@@ -28,6 +28,7 @@ const MAX_DEPTH = 48;
 
 const PROMISE_TYPES = new Set(['Promise', 'PromiseLike']);
 const ARRAY_TYPES = new Set(['Array', 'ReadonlyArray', 'Set', 'ReadonlySet', 'Iterable', 'IterableIterator']);
+const MAP_TYPES = new Set(['Map', 'ReadonlyMap', 'WeakMap']);
 
 export class Evaluator {
   private readonly byPath = new Map<string, number>();
@@ -237,6 +238,8 @@ export class Evaluator {
       const first = args?.[0];
       if (PROMISE_TYPES.has(name.n)) return [{ k: 'promise', of: first ? this.evaluate(f, first) : [] }];
       if (ARRAY_TYPES.has(name.n)) return [{ k: 'array', of: first ? this.evaluate(f, first) : [] }];
+      const second = args?.[1];
+      if (MAP_TYPES.has(name.n)) return [{ k: 'map', of: second ? this.evaluate(f, second) : [] }];
       return [EXT];
     }
     return this.instancesOf(this.evaluate(f, name, 'type'));
@@ -325,6 +328,7 @@ export class Evaluator {
         }
         case 'promise':
         case 'array':
+        case 'map':
         case 'ext':
           addValues(out, [EXT]);
           break;

@@ -21,6 +21,8 @@ export type Value =
   | { readonly k: 'obj'; readonly f: number; readonly o: number }
   | { readonly k: 'mod'; readonly f: number }
   | { readonly k: 'promise' | 'array'; readonly of: readonly Value[] }
+  /** A `Map`/`WeakMap`: `of` are its values (what `get` returns). */
+  | { readonly k: 'map'; readonly of: readonly Value[] }
   | { readonly k: 'ext' }
   | { readonly k: 'any' };
 
@@ -47,6 +49,7 @@ export function valueKey(value: Value): string {
       return `mod:${value.f}`;
     case 'promise':
     case 'array':
+    case 'map':
       return `${value.k}(${value.of.map(valueKey).join(',')})`;
     default:
       return value.k;

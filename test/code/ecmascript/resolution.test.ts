@@ -49,6 +49,27 @@ describe('JS/TS adapter name and module resolution', () => {
     ]);
   });
 
+  it('types what comes out of typed Maps, WeakMaps and arrays, without the checker', async () => {
+    const fixture = await linkFixture('ts-containers');
+    const at = (snippet: string) => fixture.lineOf('session.ts', snippet);
+    expect(
+      fixture
+        .edges()
+        .filter((edge) => edge.startsWith('session.ts#'))
+        .sort(),
+    ).toEqual(
+      [
+        `session.ts#Session.push -> lanes.ts#Lane.fail [method] :${at("entry.lane.fail('limit')")}`,
+        `session.ts#Session.retry -> lanes.ts#Lane.end [method] :${at('this.attempts.get(key)?.end()')}`,
+        `session.ts#Session.drain -> lanes.ts#Lane.end [method] :${at('this.queue.find(')}`,
+        `session.ts#Session.drain -> lanes.ts#Lane.fail [method] :${at(".at(0)?.fail('drained')")}`,
+        `session.ts#Session.drain -> lanes.ts#Lane.end [method] :${at('entry.lane.end()')}`,
+      ].sort(),
+    );
+    // The same-named methods of the decoy class are never reached.
+    expect(fixture.edges().some((edge) => edge.includes('Pipe'))).toBe(false);
+  });
+
   it('follows re-export chains: renamed, default, export * and export * as namespace', async () => {
     const fixture = await linkFixture('ts-reexports');
     const at = (snippet: string) => fixture.lineOf('main.ts', snippet);
