@@ -159,8 +159,7 @@ export async function buildIndex(
     const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
     const memoKey = `${adapter.version}\0${inputs}`;
     const refined = (await refinements).get(adapter.id);
-    const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
-    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot, memoKey, memo });
+    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot, memoKey, refined });
   }
   const toLink = planned.filter((p) => !p.reusable && p.snapshot?.fingerprint !== p.fingerprint);
   const ahead = await extractAhead(toLink, facts, {
@@ -172,11 +171,12 @@ export async function buildIndex(
   const parts: IndexPart[] = [];
   let linkedNow = false;
   let reusedFiles = 0;
-  for (const { adapter, files, fingerprint, reusable, snapshot, memoKey, memo } of planned) {
+  for (const { adapter, files, fingerprint, reusable, snapshot, memoKey, refined } of planned) {
     options.signal?.throwIfAborted();
+    // A memo kept under another adapter version or other config files is not handed over.
+    const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
     const link = (tick: (file: SourceFile) => void) =>
       linkFiles(adapter, files, facts, linkContext(root, sources, memo), tick, options.signal);
-    const refined = (await refinements).get(adapter.id);
     const keys = { fingerprint, memoKey, memo };
     if (reusable) {
       parts.push(reusable);
@@ -248,8 +248,8 @@ interface PlannedPart {
   readonly reusable: IndexPart | undefined;
   readonly snapshot: Snapshot | undefined;
   readonly memoKey: string;
-  /** The memo of refinement read from the cache, when it was kept under `memoKey`. */
-  readonly memo: unknown;
+  /** What the refinements cache holds for this adapter (for another tree, possibly). */
+  readonly refined: Refinements | undefined;
 }
 
 async function readSources(
