@@ -45,12 +45,6 @@ const memoSchema = z.strictObject({
 type Memo = z.infer<typeof memoSchema>;
 type MemoFile = Memo['files'][string];
 
-/** What a refine call took: answers reused from the memo, and sites the checker had to resolve. */
-export interface RefineCounts {
-  reused: number;
-  checked: number;
-}
-
 export class Refiner {
   private readonly answered = new Set<string>();
   private readonly byOwner = new Map<string, PendingSite[]>();
@@ -63,7 +57,6 @@ export class Refiner {
   private readonly current = new Map<string, MemoFile>();
   private readonly targetIndex: DeclarationTargets;
   private checker: Promise<Checker> | undefined;
-  readonly counts: RefineCounts = { reused: 0, checked: 0 };
 
   constructor(
     private readonly program: LinkedProgram,
@@ -100,10 +93,8 @@ export class Refiner {
     for (const site of todo.values()) {
       this.answered.add(site.id);
       const remembered = this.remembered(site);
-      if (remembered) {
-        this.counts.reused++;
-        this.addEdges(site, remembered, edges);
-      } else unknown.push(site);
+      if (remembered) this.addEdges(site, remembered, edges);
+      else unknown.push(site);
     }
     if (unknown.length > 0) {
       this.checker ??= this.loadChecker(this.program);
@@ -114,7 +105,6 @@ export class Refiner {
         const declarations = checked
           .map((declaration) => this.targetIndex.ref(declaration))
           .filter((ref) => ref.sym !== undefined || ref.cls !== undefined || ref.ifc !== undefined);
-        this.counts.checked++;
         this.remember(site, checked, declarations);
         this.addEdges(site, declarations, edges);
       });
