@@ -1,6 +1,7 @@
 // JS/TS module resolution between the indexed files, as TypeScript resolves them: relative specifiers (with TS's
-// `.js`→`.ts` and index files), then for bare specifiers tsconfig `paths` and `baseUrl`, package.json `imports`
-// (`#name`), and `exports`/`main` of packages inside the indexed directory. Anything else is external.
+// `.js`→`.ts` and index files, `moduleSuffixes`, and `rootDirs`), then for bare specifiers tsconfig `paths` and
+// `baseUrl`, package.json `imports` (`#name`), and `exports`/`main` of packages inside the indexed directory, with
+// `customConditions` first. Anything else is external.
 import { posix, sep } from 'node:path';
 import { z } from 'zod';
 import { aliasCandidates, ConfigFiles, type ResolutionOptions, TsconfigLoader } from './tsconfig.js';
@@ -137,21 +138,21 @@ function directoriesOf(paths: Iterable<string>, ancestors: boolean): Set<string>
   return dirs;
 }
 
-/** A string target of an `exports`/`imports` value: arrays in order, conditions in `CONDITIONS` order. */
-function conditionalTarget(value: unknown): string | undefined {
+/** A string target of an `exports`/`imports` value: arrays in order, conditions in the order given. */
+function conditionalTarget(value: unknown, conditions: readonly string[]): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const target = conditionalTarget(item);
+      const target = conditionalTarget(item, conditions);
       if (target) return target;
     }
     return undefined;
   }
   const map = jsonObjectSchema.safeParse(value);
   if (!map.success) return undefined;
-  for (const condition of CONDITIONS) {
+  for (const condition of conditions) {
     if (condition in map.data) {
-      const target = conditionalTarget(map.data[condition]);
+      const target = conditionalTarget(map.data[condition], conditions);
       if (target) return target;
     }
   }
@@ -159,8 +160,12 @@ function conditionalTarget(value: unknown): string | undefined {
 }
 
 /** Node's subpath matching (`exports` and `imports`): the exact key, else the `*` key with the longest prefix. */
-function subpathTarget(map: Record<string, unknown>, subpath: string): string | undefined {
-  if (Object.hasOwn(map, subpath)) return conditionalTarget(map[subpath]);
+function subpathTarget(
+  map: Record<string, unknown>,
+  subpath: string,
+  conditions: readonly string[],
+): string | undefined {
+  if (Object.hasOwn(map, subpath)) return conditionalTarget(map[subpath], conditions);
   let best: { key: string; match: string } | undefined;
   for (const key of Object.keys(map)) {
     const star = key.indexOf('*');
@@ -174,16 +179,28 @@ function subpathTarget(map: Record<string, unknown>, subpath: string): string | 
   }
   if (!best) return undefined;
   const { key, match } = best;
-  return conditionalTarget(map[key])?.replaceAll('*', match);
+  return conditionalTarget(map[key], conditions)?.replaceAll('*', match);
 }
 
-function exportTarget(exportsField: unknown, subpath: string): string | undefined {
+function exportTarget(
+  exportsField: unknown,
+  subpath: string,
+  conditions: readonly string[],
+): string | undefined {
   const map = jsonObjectSchema.safeParse(exportsField);
   const keys = map.success ? Object.keys(map.data) : [];
   if (map.success && keys.length > 0 && keys.every((key) => key.startsWith('.')))
-    return subpathTarget(map.data, subpath);
-  return subpath === '.' ? conditionalTarget(exportsField) : undefined;
+    return subpathTarget(map.data, subpath, conditions);
+  return subpath === '.' ? conditionalTarget(exportsField, conditions) : undefined;
 }
+
+/** How files are looked up from one importing directory: its config's `moduleSuffixes` and conditions. */
+interface Lookup {
+  readonly suffixes: readonly string[];
+  readonly conditions: readonly string[];
+}
+
+const DEFAULT_LOOKUP: Lookup = { suffixes: [''], conditions: CONDITIONS };
 
 export class ModuleResolver {
   private readonly memo = new Map<string, Resolution>();
@@ -213,43 +230,79 @@ export class ModuleResolver {
   }
 
   private resolveUncached(dir: string, specifier: string): Resolution {
+    const options = this.config.optionsFor(dir);
+    const lookup: Lookup = {
+      suffixes: options?.moduleSuffixes ?? DEFAULT_LOOKUP.suffixes,
+      conditions: options?.customConditions ? [...options.customConditions, ...CONDITIONS] : CONDITIONS,
+    };
     if (/^\.\.?(\/|$)/.test(specifier)) {
       const base = posix.normalize(posix.join(dir, specifier));
       if (base.startsWith('../') || base === '..') return { kind: 'external' };
-      return this.fileOrDirectory(base === '.' ? '' : base) ?? { kind: 'missing' };
+      const found = this.fileOrDirectory(base === '.' ? '' : base, lookup);
+      return found ?? this.inOtherRootDirs(base, options?.rootDirs, lookup) ?? { kind: 'missing' };
     }
-    return this.bareImport(dir, specifier);
+    return this.bareImport(dir, specifier, options, lookup);
+  }
+
+  /**
+   * `rootDirs`: a relative import that finds nothing beside the importer is looked for at the same relative place
+   * under each other root (generated files kept apart from sources, as TypeScript merges them).
+   */
+  private inOtherRootDirs(
+    base: string,
+    rootDirs: readonly string[] | undefined,
+    lookup: Lookup,
+  ): Resolution | undefined {
+    if (!rootDirs) return undefined;
+    const absolute = posix.join(this.config.root, base);
+    const home = rootDirs
+      .filter((root) => absolute === root || absolute.startsWith(`${root}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (home === undefined) return undefined;
+    const inside = posix.relative(home, absolute);
+    for (const root of rootDirs) {
+      if (root === home) continue;
+      const found = this.inTree(posix.join(root, inside), lookup);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** TypeScript's order for a bare specifier: `paths`, else `baseUrl`; then `#imports`, then packages. */
-  private bareImport(dir: string, specifier: string): Resolution {
-    const options = this.config.optionsFor(dir);
+  private bareImport(
+    dir: string,
+    specifier: string,
+    options: ResolutionOptions | undefined,
+    lookup: Lookup,
+  ): Resolution {
     const candidates = options?.paths ? aliasCandidates(options.paths, specifier) : undefined;
     if (candidates) {
       for (const candidate of candidates) {
-        const found = this.inTree(candidate);
+        const found = this.inTree(candidate, lookup);
         if (found) return found;
       }
     } else if (options?.baseUrl !== undefined) {
-      const found = this.inTree(posix.join(options.baseUrl, specifier));
+      const found = this.inTree(posix.join(options.baseUrl, specifier), lookup);
       if (found) return found;
     }
-    return specifier.startsWith('#') ? this.subpathImport(dir, specifier) : this.packageImport(specifier);
+    return specifier.startsWith('#')
+      ? this.subpathImport(dir, specifier, lookup)
+      : this.packageImport(specifier, lookup);
   }
 
   /** `#name` through the `imports` of the importing file's package.json (its package scope). */
-  private subpathImport(dir: string, specifier: string): Resolution {
+  private subpathImport(dir: string, specifier: string, lookup: Lookup): Resolution {
     const scope = this.config.packageScope(dir);
     const imports = jsonObjectSchema.safeParse(scope?.manifest.imports);
     if (!scope || !imports.success) return { kind: 'external' };
-    const target = subpathTarget(imports.data, specifier);
+    const target = subpathTarget(imports.data, specifier, lookup.conditions);
     if (target === undefined) return { kind: 'external' };
-    if (!target.startsWith('./')) return this.packageImport(target);
+    if (!target.startsWith('./')) return this.packageImport(target, lookup);
     const absolute = posix.join(scope.dir, target);
-    return this.inTree(absolute) ?? { kind: this.isInside(absolute) ? 'missing' : 'external' };
+    return this.inTree(absolute, lookup) ?? { kind: this.isInside(absolute) ? 'missing' : 'external' };
   }
 
-  private packageImport(specifier: string): Resolution {
+  private packageImport(specifier: string, lookup: Lookup): Resolution {
     const parts = specifier.split('/');
     const nameLength = specifier.startsWith('@') ? 2 : 1;
     const pkg = this.packagesByName.get(parts.slice(0, nameLength).join('/'));
@@ -257,19 +310,19 @@ export class ModuleResolver {
     const subpath = parts.length > nameLength ? `./${parts.slice(nameLength).join('/')}` : '.';
     const target =
       pkg.manifest.exports !== undefined
-        ? exportTarget(pkg.manifest.exports, subpath)
+        ? exportTarget(pkg.manifest.exports, subpath, lookup.conditions)
         : subpath === '.'
           ? (pkg.manifest.module ?? pkg.manifest.main ?? 'index')
           : subpath;
     if (target === undefined) return { kind: 'missing' };
     const base = posix.normalize(posix.join(pkg.dir, target));
-    return this.fileOrDirectory(base === '.' ? '' : base) ?? { kind: 'missing' };
+    return this.fileOrDirectory(base === '.' ? '' : base, lookup) ?? { kind: 'missing' };
   }
 
   /** An absolute candidate location, resolved only when it lies inside the indexed directory. */
-  private inTree(absolute: string): Resolution | undefined {
+  private inTree(absolute: string, lookup: Lookup): Resolution | undefined {
     return this.isInside(absolute)
-      ? this.fileOrDirectory(posix.relative(this.config.root, absolute))
+      ? this.fileOrDirectory(posix.relative(this.config.root, absolute), lookup)
       : undefined;
   }
 
@@ -278,34 +331,37 @@ export class ModuleResolver {
     return relative !== '..' && !relative.startsWith('../') && !posix.isAbsolute(relative);
   }
 
-  private file(base: string): Resolution | undefined {
+  /** `base` as written, else with TypeScript's extensions; each `moduleSuffixes` entry is tried before them. */
+  private file(base: string, lookup: Lookup): Resolution | undefined {
     if (base !== '' && this.files.has(base)) return { kind: 'file', path: base };
     const ext = posix.extname(base);
-    for (const source of SOURCE_FOR_EMITTED[ext] ?? []) {
-      const candidate = base.slice(0, -ext.length) + source;
-      if (this.files.has(candidate)) return { kind: 'file', path: candidate };
-    }
-    for (const extension of EXTENSIONS) {
-      const candidate = base + extension;
-      if (this.files.has(candidate)) return { kind: 'file', path: candidate };
+    for (const suffix of lookup.suffixes) {
+      for (const source of SOURCE_FOR_EMITTED[ext] ?? []) {
+        const candidate = base.slice(0, -ext.length) + suffix + source;
+        if (this.files.has(candidate)) return { kind: 'file', path: candidate };
+      }
+      for (const extension of EXTENSIONS) {
+        const candidate = base + suffix + extension;
+        if (this.files.has(candidate)) return { kind: 'file', path: candidate };
+      }
     }
     return undefined;
   }
 
-  private fileOrDirectory(base: string): Resolution | undefined {
-    const asFile = this.file(base);
+  private fileOrDirectory(base: string, lookup: Lookup): Resolution | undefined {
+    const asFile = this.file(base, lookup);
     if (asFile) return asFile;
     const pkg = this.packagesByDir.get(base === '' ? '.' : base);
     if (pkg) {
       const entry =
         pkg.manifest.exports !== undefined
-          ? exportTarget(pkg.manifest.exports, '.')
+          ? exportTarget(pkg.manifest.exports, '.', lookup.conditions)
           : (pkg.manifest.module ?? pkg.manifest.main);
       if (entry) {
-        const target = this.file(posix.normalize(posix.join(base, entry)));
+        const target = this.file(posix.normalize(posix.join(base, entry)), lookup);
         if (target) return target;
       }
     }
-    return this.file(base === '' ? 'index' : `${base}/index`);
+    return this.file(base === '' ? 'index' : `${base}/index`, lookup);
   }
 }

@@ -22,6 +22,12 @@ export interface ResolutionOptions {
   readonly configFile: string;
   readonly baseUrl: string | undefined;
   readonly paths: readonly AliasPattern[] | undefined;
+  /** Directories whose contents relative imports see as one (absolute). */
+  readonly rootDirs: readonly string[] | undefined;
+  /** Tried before each extension, in order (`.ios`, `''`). */
+  readonly moduleSuffixes: readonly string[] | undefined;
+  /** Conditions tried before the default ones in `exports` and `imports` maps. */
+  readonly customConditions: readonly string[] | undefined;
 }
 
 /** Reads files by absolute path, each once, remembering what it saw (or that nothing was there). */
@@ -81,6 +87,9 @@ const tsconfigSchema = z.looseObject({
     .looseObject({
       baseUrl: z.string().optional().catch(undefined),
       paths: z.record(z.string(), z.unknown()).optional().catch(undefined),
+      rootDirs: z.array(z.string()).optional().catch(undefined),
+      moduleSuffixes: z.array(z.string()).optional().catch(undefined),
+      customConditions: z.array(z.string()).optional().catch(undefined),
     })
     .optional()
     .catch(undefined),
@@ -104,6 +113,10 @@ interface DeclaredOptions {
   paths?: ReadonlyMap<string, readonly string[]>;
   /** The directory of the config that declared `paths`: their base when there is no `baseUrl`. */
   pathsBase?: string;
+  /** Absolute, or starting with `${configDir}`. */
+  rootDirs?: readonly string[];
+  moduleSuffixes?: readonly string[];
+  customConditions?: readonly string[];
   include?: FileSpecs;
   files?: FileSpecs;
   /** Referenced projects' config files (never inherited). */
@@ -191,7 +204,14 @@ export class TsconfigLoader {
           };
         })
       : undefined;
-    const options = { configFile, baseUrl, paths };
+    const options: ResolutionOptions = {
+      configFile,
+      baseUrl,
+      paths,
+      rootDirs: declared.rootDirs?.map(expand),
+      moduleSuffixes: declared.moduleSuffixes,
+      customConditions: declared.customConditions,
+    };
     this.final.set(configFile, options);
     return options;
   }
@@ -224,6 +244,13 @@ export class TsconfigLoader {
         );
         options.pathsBase = dir;
       }
+      if (own?.rootDirs) {
+        options.rootDirs = own.rootDirs.map((root) =>
+          root.startsWith(CONFIG_DIR) ? root : posix.resolve(dir, root),
+        );
+      }
+      if (own?.moduleSuffixes) options.moduleSuffixes = own.moduleSuffixes;
+      if (own?.customConditions) options.customConditions = own.customConditions;
       if (parsed.data.include) options.include = { dir, specs: parsed.data.include };
       if (parsed.data.files) options.files = { dir, specs: parsed.data.files };
       options.references = (parsed.data.references ?? []).map(({ path }) => {

@@ -199,6 +199,55 @@ describe('JS/TS adapter: tsconfig paths, baseUrl and package.json imports', () =
     expect(edgesOf(graph)).toEqual(['src/App.tsx#App -> src/lib/utils.ts#cn [direct] :4']);
   });
 
+  it('follows rootDirs, moduleSuffixes and customConditions as TypeScript does', async () => {
+    const files = {
+      'src/app.ts': [
+        "import { gen } from './schema';",
+        "import { view } from './view';",
+        "import { core } from 'corepkg';",
+        'export function app() {',
+        '  gen();',
+        '  view();',
+        '  core();',
+        '}',
+        '',
+      ].join('\n'),
+      // Only under the other root dir: found through rootDirs.
+      'generated/schema.ts': 'export function gen() {}\n',
+      // `.native` is tried before the plain file.
+      'src/view.native.ts': 'export function view() {}\n',
+      'src/view.ts': 'export function view() {}\n',
+      // The custom condition comes before `default`.
+      'packages/corepkg/package.json': JSON.stringify({
+        name: 'corepkg',
+        exports: { '.': { 'office-source': './src/index.ts', default: './dist/index.js' } },
+      }),
+      'packages/corepkg/src/index.ts': 'export function core() {}\n',
+      'packages/corepkg/dist/index.js': 'export function core() {}\n',
+    };
+    const sources = Object.keys(files).filter((path) => /\.(ts|js)$/.test(path));
+    const withOptions = await writeTree('resolution-options', {
+      ...files,
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          rootDirs: ['src', `${CONFIG_DIR}/generated`],
+          moduleSuffixes: ['.native', ''],
+          customConditions: ['office-source'],
+        },
+      }),
+    });
+    expect(targetsOf(await linkTree(withOptions, sources))).toEqual([
+      'generated/schema.ts#gen',
+      'packages/corepkg/src/index.ts#core',
+      'src/view.native.ts#view',
+    ]);
+    const without = await writeTree('resolution-options-unset', { ...files, 'tsconfig.json': '{}' });
+    expect(targetsOf(await linkTree(without, sources))).toEqual([
+      'packages/corepkg/dist/index.js#core',
+      'src/view.ts#view',
+    ]);
+  });
+
   it('ignores a tsconfig that is not valid JSON or extends itself in a cycle, and still links the rest', async () => {
     const files = {
       'lib.ts': 'export function work(): void {}\n',
