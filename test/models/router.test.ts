@@ -176,7 +176,7 @@ describe('model router', () => {
     const ollama = await start('ollama', { chat: [hang()] });
     const openai = await start('openai', { chat: [reply(goodVerdict)] });
     const router = createModelRouter({
-      config: modelsConfig({ tiers: { large: ['ollama:qwen', 'openai:gpt-4o'] }, timeoutMs: 500 }),
+      config: modelsConfig({ tiers: { large: ['ollama:qwen', 'openai:gpt-4o'] }, timeoutMs: 1500 }),
       env: fakeEnv({ ollama, openai }),
       workspace: workspace.dir,
       retry: { maxAttempts: 1 },
@@ -185,7 +185,7 @@ describe('model router', () => {
     const result = await router.generate(review());
 
     expect(outcomes(result.calls)).toEqual(['ollama:timeout', 'openai:ok']);
-    expect(result.calls[0]?.error).toMatch(/timed out after 500 ms/);
+    expect(result.calls[0]?.error).toMatch(/timed out after 1500 ms/);
   });
 
   it.each(['ollama', 'openai', 'gemini'] as const)(
@@ -194,7 +194,7 @@ describe('model router', () => {
       const fake = await start(kind, { chat: [hang(), reply(goodVerdict)] });
       const time = fakeTime();
       const router = createModelRouter({
-        config: modelsConfig({ tiers: { large: [`${kind}:m`] }, timeoutMs: 500 }),
+        config: modelsConfig({ tiers: { large: [`${kind}:m`] }, timeoutMs: 1500 }),
         env: fakeEnv({ [kind]: fake }),
         workspace: workspace.dir,
         sleep: time.sleep,
