@@ -1,7 +1,7 @@
 // JS/TS lazy refinement, the checker's part: resolves pending calls to the declarations the TypeScript checker
 // (ts-morph) names, in one in-memory project built on first need that holds only the files those calls' modules
-// import, transitively, with imports resolved as linking resolved them. refiner.ts maps the declarations to
-// symbols and remembers them for the next index.
+// import, transitively, with imports resolved as linking resolved them. decl-targets.ts maps the declarations to
+// symbols; refiner.ts remembers them for the next index.
 import { type Node as MorphNode, Node, Project, SyntaxKind, ts } from 'ts-morph';
 import type { LinkedProgram, PendingSite } from './link.js';
 import type { CheckedDeclaration } from './decl-targets.js';
@@ -14,11 +14,7 @@ const LIBS = ['lib.es2023.d.ts'];
 export class TsChecker implements Checker {
   private project: Project | undefined;
   private readonly inProject = new Set<number>();
-  private readonly fileByPath = new Map<string, number>();
-
-  constructor(private readonly program: LinkedProgram) {
-    for (const record of program.records) this.fileByPath.set(`/${record.path}`, record.index);
-  }
+  constructor(private readonly program: LinkedProgram) {}
 
   /** The declarations each site's called name resolves to, in the order of `sites`. */
   declarations(sites: readonly PendingSite[]): CheckedDeclaration[][] {
@@ -55,9 +51,14 @@ export class TsChecker implements Checker {
     return this.project;
   }
 
+  /** The linked file behind a project path (`/` and the path relative to the indexed directory). */
+  private fileOf(projectPath: string): number | undefined {
+    return this.program.ev.fileIndex(projectPath.slice(1));
+  }
+
   /** The project file linking resolved `specifier` to, when it is a TypeScript file of the tree. */
   private linkedModule(containingFile: string, specifier: string): ts.ResolvedModule | undefined {
-    const f = this.fileByPath.get(containingFile);
+    const f = this.fileOf(containingFile);
     if (f === undefined) return undefined;
     const target = this.program.ev.resolveModule(f, specifier);
     if (typeof target !== 'number' || !this.program.records[target]!.typescript) return undefined;
@@ -67,18 +68,13 @@ export class TsChecker implements Checker {
   /** Adds the files and everything they import (transitively, TypeScript files only) to the project. */
   private addFiles(start: readonly number[]): void {
     const project = this.ensureProject();
-    const queue = start.filter((f) => !this.inProject.has(f));
-    for (const f of queue) this.inProject.add(f);
-    while (queue.length > 0) {
-      const f = queue.pop()!;
-      const record = this.program.records[f]!;
-      project.createSourceFile(`/${record.path}`, this.program.sources[f]!.text, { overwrite: true });
-      for (const specifier of record.facts.deps) {
-        const target = this.program.ev.resolveModule(f, specifier);
-        if (typeof target !== 'number' || this.inProject.has(target)) continue;
-        if (!this.program.records[target]!.typescript) continue;
-        this.inProject.add(target);
-        queue.push(target);
+    for (const from of start) {
+      if (this.inProject.has(from)) continue;
+      for (const f of this.program.typescriptClosure(from)) {
+        if (this.inProject.has(f)) continue;
+        this.inProject.add(f);
+        const record = this.program.records[f]!;
+        project.createSourceFile(`/${record.path}`, this.program.sources[f]!.text, { overwrite: true });
       }
     }
   }
@@ -109,7 +105,7 @@ export class TsChecker implements Checker {
 
   /** A declaration in a file of the tree, by position; none for lib declarations and signatures outside interfaces. */
   private declRef(declaration: MorphNode): CheckedDeclaration | undefined {
-    const f = this.fileByPath.get(declaration.getSourceFile().getFilePath());
+    const f = this.fileOf(declaration.getSourceFile().getFilePath());
     if (f === undefined) return undefined;
     const path = this.program.records[f]!.path;
     const parent = declaration.getParent();

@@ -44,18 +44,13 @@ interface FileIndex {
 /** Maps the checker's declarations to this link's symbols, and to dispatch targets through its hierarchy. */
 export class DeclarationTargets {
   private readonly fileIndexes = new Map<number, FileIndex>();
-  private readonly fileByPath = new Map<string, number>();
   private symbolAt: Map<string, readonly [number, number]> | undefined;
 
-  constructor(private readonly program: LinkedProgram) {
-    program.records.forEach((record) => {
-      this.fileByPath.set(record.path, record.index);
-    });
-  }
+  constructor(private readonly program: LinkedProgram) {}
 
   /** The declaration by symbol ids, as remembered. */
   ref(declaration: CheckedDeclaration): DeclRef {
-    const f = this.fileByPath.get(declaration.path);
+    const f = this.program.ev.fileIndex(declaration.path);
     if (f === undefined) return {};
     const index = this.fileIndex(f);
     const facts = this.program.records[f]!.facts;
@@ -131,7 +126,7 @@ export class DeclarationTargets {
   }
 
   private interfaceAt(ifc: NonNullable<DeclRef['ifc']>): readonly [number, number] | undefined {
-    const f = this.fileByPath.get(ifc.path);
+    const f = this.program.ev.fileIndex(ifc.path);
     if (f === undefined) return undefined;
     let seen = 0;
     const facts = this.program.records[f]!.facts.ifc;

@@ -91,6 +91,25 @@ export class LinkedProgram {
     return this.symbolIds[f]?.[s];
   }
 
+  /**
+   * The TypeScript files of the tree `f` imports, transitively, with `f`: what the checker's project holds for a
+   * call in `f`, hence all its answer for that call can depend on.
+   */
+  typescriptClosure(f: number): Set<number> {
+    const files = new Set([f]);
+    const queue = [f];
+    while (queue.length > 0) {
+      const at = queue.pop()!;
+      for (const specifier of this.records[at]!.facts.deps) {
+        const target = this.ev.resolveModule(at, specifier);
+        if (typeof target !== 'number' || files.has(target) || !this.records[target]!.typescript) continue;
+        files.add(target);
+        queue.push(target);
+      }
+    }
+    return files;
+  }
+
   /** The call site a fact describes (or, for a callback, the argument's position). */
   site(f: number, line: number, column: number): CallSite {
     return { file: this.records[f]!.path, line, column, text: this.lineText(f, line) };

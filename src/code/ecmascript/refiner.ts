@@ -5,7 +5,7 @@
 // link (decl-targets.ts), so an answer kept across an edit still dispatches to the classes the tree has now.
 //
 // What the checker's project holds for a call is the call's file and the TypeScript files it imports,
-// transitively (checker.ts `addFiles`); of an imported file the checker can only see its type surface
+// transitively (`LinkedProgram.typescriptClosure`); of an imported file the checker can only see its type surface
 // (surface.ts). So an answer holds while every imported file keeps its surface, the call's own file keeps its
 // surface, and the text that surface leaves out around the call is unchanged: the outermost sealed body holding
 // the call (a function whose signature fixes its type), or, for a call in no sealed body, the whole file. A call
@@ -49,7 +49,6 @@ export class Refiner {
   private readonly answered = new Set<string>();
   private readonly byOwner = new Map<string, PendingSite[]>();
   private readonly byName = new Map<string, PendingSite[]>();
-  private readonly fileByPath = new Map<string, number>();
   private readonly closures = new Map<number, { files: Set<number>; digest: string }>();
   private readonly bodyDigests = new Map<string, string>();
   private readonly previous: Memo['files'];
@@ -67,9 +66,6 @@ export class Refiner {
       push(this.byOwner, site.owner, site);
       push(this.byName, site.call.nm, site);
     }
-    program.records.forEach((record) => {
-      this.fileByPath.set(record.path, record.index);
-    });
     const parsed = memoSchema.safeParse(memo);
     this.previous = parsed.success ? parsed.data.files : {};
     this.targetIndex = new DeclarationTargets(program);
@@ -116,7 +112,7 @@ export class Refiner {
   memo(): Memo {
     const files: Memo['files'] = {};
     for (const [path, entry] of Object.entries(this.previous)) {
-      if (this.fileByPath.has(path)) files[path] = entry;
+      if (this.program.ev.fileIndex(path) !== undefined) files[path] = entry;
     }
     for (const [path, entry] of this.current) {
       const earlier = files[path];
@@ -152,7 +148,7 @@ export class Refiner {
     // An answer naming a declaration outside the closure (a global the project held for another call) depends
     // on more than the closure: it is not kept.
     for (const declaration of checked) {
-      const f = this.fileByPath.get(declaration.path);
+      const f = this.program.ev.fileIndex(declaration.path);
       if (f === undefined || !closure.files.has(f)) return;
     }
     const path = this.program.records[site.f]!.path;
@@ -200,18 +196,7 @@ export class Refiner {
   private closure(f: number): { files: Set<number>; digest: string } {
     const known = this.closures.get(f);
     if (known) return known;
-    const files = new Set([f]);
-    const queue = [f];
-    while (queue.length > 0) {
-      const at = queue.pop()!;
-      for (const specifier of this.program.records[at]!.facts.deps) {
-        const target = this.program.ev.resolveModule(at, specifier);
-        if (typeof target !== 'number' || files.has(target)) continue;
-        if (!this.program.records[target]!.typescript) continue;
-        files.add(target);
-        queue.push(target);
-      }
-    }
+    const files = this.program.typescriptClosure(f);
     const lines = [...files]
       .filter((i) => i !== f)
       .map((i) => {

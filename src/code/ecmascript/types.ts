@@ -58,6 +58,11 @@ export class Evaluator {
     return this.files[index]!;
   }
 
+  /** The index of the linked file at `path` (relative to the indexed directory). */
+  fileIndex(path: string): number | undefined {
+    return this.byPath.get(path);
+  }
+
   /** The file a specifier imports, `external` for packages, `missing` for a relative path not in the tree. */
   resolveModule(from: number, specifier: string): number | 'external' | 'missing' {
     let known = this.modules.get(from);
