@@ -274,8 +274,8 @@ export function extractFacts(text: string, path: string): EcmascriptFacts {
   if (st.cjs.length > 0) facts.cjs = st.cjs;
   if ('error' in parsed) facts.err = parsed.error;
   else if (dialect !== 'js') {
-    facts.sh = surfaceDigest(text, parsed.ast.comments ?? [], st.sealedBodies);
     const bodies = outermostBodies(st.sealedBodies);
+    facts.sh = surfaceDigest(text, parsed.ast.comments ?? [], bodies);
     if (bodies.length > 0) facts.sb = bodies;
   }
   extractedHere.add(facts);

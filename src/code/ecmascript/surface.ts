@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Comment } from '@babel/types';
 
+/** The digest of `text`'s surface, given its comments and its sealed bodies. */
 export function surfaceDigest(
   text: string,
   comments: readonly Comment[],
@@ -21,11 +22,9 @@ export function surfaceDigest(
     end,
     '{}',
   ]);
-  for (const comment of comments) {
-    if (comment.type === 'CommentLine' && comment.value.startsWith('/')) continue;
-    const spansLines = text.slice(comment.start ?? 0, comment.end ?? 0).includes('\n');
-    if (comment.start != null && comment.end != null)
-      cuts.push([comment.start, comment.end, spansLines ? '\n' : ' ']);
+  for (const { type, value, start, end } of comments) {
+    if ((type === 'CommentLine' && value.startsWith('/')) || start == null || end == null) continue;
+    cuts.push([start, end, text.slice(start, end).includes('\n') ? '\n' : ' ']);
   }
   cuts.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const kept: string[] = [];
