@@ -14,6 +14,7 @@ export const symbolKinds = [
   'setter',
   'class',
   'module',
+  'external',
 ] as const;
 export type SymbolKind = (typeof symbolKinds)[number];
 
@@ -23,17 +24,30 @@ export type SymbolKind = (typeof symbolKinds)[number];
  * - method: a method call whose receiver's class is known.
  * - constructor: `new X()` (to X's constructor, or to class X when it declares none).
  * - dispatch: a call on an interface or base type, to each implementation or override.
- * - callback: a function passed as an argument; attributed to the caller that passes it, at the argument.
+ * - external: a call into code outside the tree (a library, a builtin) that calls back a function of the tree;
+ *   its target is an `external` symbol standing for that library code at that call site.
+ * - callback: from such an external symbol to the function of the tree it was handed (and may call).
  * - heuristic: resolved by name only; ranked last, never used when a precise target exists.
  */
-export const edgeKinds = ['direct', 'method', 'constructor', 'dispatch', 'callback', 'heuristic'] as const;
+export const edgeKinds = [
+  'direct',
+  'method',
+  'constructor',
+  'dispatch',
+  'external',
+  'callback',
+  'heuristic',
+] as const;
 export type EdgeKind = (typeof edgeKinds)[number];
 
 export const codeSymbolSchema = z.strictObject({
   /** Stable within one index: `<file>#<qualified_name>`, with `~N` appended on a clash. */
   id: z.string(),
   name: z.string(),
-  /** `Class.method`, a plain name for top-level functions, `outer.inner` for nested ones; `<module>` for a file. */
+  /**
+   * `Class.method`, a plain name for top-level functions, `outer.inner` for nested ones; `<module>` for a file.
+   * An `external` symbol (library code handed a function of the tree at one call site) has the empty file.
+   */
   qualified_name: z.string(),
   kind: z.enum(symbolKinds),
   /** Relative to the indexed directory, with forward slashes. */

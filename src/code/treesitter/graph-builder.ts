@@ -77,6 +77,22 @@ export class GraphBuilder {
     return id;
   }
 
+  /**
+   * Adds the symbol of library code handed a function of the tree at one call site (a hop): no file in the tree,
+   * named by what was called (`threading.Thread`, `Promise.then`).
+   */
+  addExternal(name: string): string {
+    return this.addSymbol({
+      file: '',
+      name,
+      qualifiedName: name,
+      kind: 'external',
+      line: 1,
+      column: 1,
+      endLine: 1,
+    });
+  }
+
   /** Adds the edges of one call site; targets are deduplicated, a target reached precisely wins over a guess. */
   addCall(from: string, call: CallSite, targets: readonly CallTarget[]): void {
     const precise = targets.some((t) => t.kind !== 'heuristic');

@@ -60,7 +60,7 @@ describe('office trace over tree-sitter languages', () => {
     expect(result.status).toBe('found');
     expect(result.to?.file).toBe('src/store/payments/card.py');
     expect(hops(result)[0]).toBe(
-      'checkout -[direct]-> checkout.pay -[method]-> OrderService.place -[dispatch]-> CardGateway.charge -[direct]-> charge_card',
+      'checkout -[direct]-> checkout.pay -[method]-> OrderService.place -[method]-> CardGateway.charge -[direct]-> charge_card',
     );
     expect(result.paths.flatMap((p) => p.hops).some((h) => h.file.startsWith('legacy/'))).toBe(false);
   });

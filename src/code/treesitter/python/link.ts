@@ -1,153 +1,155 @@
-// Python linking (code intelligence): symbols for every module, class and function, and an edge for every
-// call whose target the resolver can name; a name-only guess only where the receiver is unknown.
-import type { LinkContext, LinkedGraph, SourceFile, SymbolKind } from '../../model.js';
-import { type CallTarget, GraphBuilder, heuristicTargets } from '../graph-builder.js';
+// Python linking (code intelligence): symbols for every module, class, function and lambda; modules and packages
+// resolved; then the value-flow solver gives the call edges. A name-only guess is made only for a method call that
+// nothing reached.
+import type { CallSite, LinkContext, LinkedGraph, SourceFile, SymbolKind } from '../../model.js';
+import { pythonNatives } from '../../flow/natives-py.js';
+import type { FlowFile, ImportTarget } from '../../flow/program.js';
+import { solveFlow } from '../../flow/solver.js';
 import { usableFacts } from '../cached-facts.js';
+import { GraphBuilder, heuristicTargets } from '../graph-builder.js';
+import { LineText } from '../syntax.js';
 import { extractPython } from './extract.js';
-import { type PyDef, type PyExpr, pyFactsSchema } from './facts.js';
+import { type PyDef, pyFactsSchema } from './facts.js';
 import { ModuleMap, moduleKeyOf } from './modules.js';
-import { ownFunction, PythonResolver, type Value } from './resolve.js';
-import { buildModule, type ModuleInfo, type Scope } from './scopes.js';
 
-function kindOf(def: PyDef, scope: Scope): SymbolKind {
+function kindOf(def: PyDef): SymbolKind {
   if (def.kind === 'class') return 'class';
-  if (scope.role === 'function') return 'function';
-  if (scope.role === 'property')
-    return def.decorators?.some((d) => d.endsWith('.setter')) ? 'setter' : 'getter';
-  return def.name === '__init__' && scope.role === 'method' ? 'constructor' : 'method';
+  switch (def.role) {
+    case 'getter':
+      return 'getter';
+    case 'setter':
+      return 'setter';
+    case 'ctor':
+      return 'constructor';
+    case undefined:
+      return 'function';
+    default:
+      return 'method';
+  }
+}
+
+/** Every module key of the tree: files, and the directories above them (packages, namespace packages). */
+function moduleKeys(paths: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const path of paths) {
+    let key = moduleKeyOf(path);
+    keys.add(key);
+    while (key.includes('/')) {
+      key = key.slice(0, key.lastIndexOf('/'));
+      keys.add(key);
+    }
+  }
+  return [...keys];
 }
 
 export function linkPython(
-  files: ReadonlyArray<{ readonly file: SourceFile; readonly facts: unknown }>,
+  inputs: ReadonlyArray<{ readonly file: SourceFile; readonly facts: unknown }>,
   ctx: LinkContext,
 ): LinkedGraph {
   const builder = new GraphBuilder('python');
-  const map = new ModuleMap(
-    files.map((f) => f.file.path),
-    ctx.root,
-  );
-  const modules = new Map<string, ModuleInfo>();
-  const all: ModuleInfo[] = [];
-  const classes: Scope[] = [];
+  const paths = inputs.map((input) => input.file.path);
+  const map = new ModuleMap(paths, ctx.root);
+  const keys = moduleKeys(paths);
+  const moduleOf = new Map(keys.map((key, i) => [key, i]));
+  const ids: string[] = [];
+  const names: string[] = [];
   const methodsByName = new Map<string, string[]>();
-
-  for (const { file, facts: cached } of files) {
+  const lines: LineText[] = [];
+  const files: FlowFile[] = inputs.map(({ file, facts: cached }) => {
     const facts = usableFacts(pyFactsSchema, file, cached, extractPython);
+    lines.push(new LineText(file.text));
     const key = moduleKeyOf(file.path);
-    const info = buildModule(key, file.path, facts);
-    all.push(info);
-    if (!modules.has(key) || file.path.endsWith('.py')) modules.set(key, info);
-    info.moduleScope.symbolId = builder.addSymbol({
-      file: file.path,
-      name: map.nameOf(key) || '<module>',
-      qualifiedName: '<module>',
-      kind: 'module',
-      line: 1,
-      column: 1,
-      endLine: facts.lines,
-    });
-    for (const scope of info.scopes) {
-      const def = scope.def as PyDef;
-      scope.symbolId = builder.addSymbol({
+    const symbols: number[] = [ids.length];
+    ids.push(
+      builder.addSymbol({
+        file: file.path,
+        name: map.nameOf(key) || '<module>',
+        qualifiedName: '<module>',
+        kind: 'module',
+        line: 1,
+        column: 1,
+        endLine: facts.lines,
+      }),
+    );
+    names.push('<module>');
+    for (const def of facts.defs) {
+      const kind = kindOf(def);
+      const { line, column, endLine } = def;
+      const id = builder.addSymbol({
         file: file.path,
         name: def.name,
         qualifiedName: def.qn,
-        kind: kindOf(def, scope),
-        line: def.line,
-        column: def.column,
-        endLine: def.endLine,
+        kind,
+        line,
+        column,
+        endLine,
       });
-      if (scope.kind === 'class') classes.push(scope);
-      else if (scope.parent?.kind === 'class') {
-        const ids = methodsByName.get(def.name) ?? [];
-        ids.push(scope.symbolId);
-        methodsByName.set(def.name, ids);
+      symbols.push(ids.length);
+      ids.push(id);
+      names.push(def.qn);
+      if (kind === 'method' || kind === 'getter' || kind === 'setter') {
+        const list = methodsByName.get(def.name) ?? [];
+        list.push(id);
+        methodsByName.set(def.name, list);
       }
     }
+    const resolve = (specifier: string, level: number | undefined): ImportTarget => {
+      const target = level
+        ? map.resolveRelative(level, specifier, file.path)
+        : map.resolveAbsolute(specifier, file.path);
+      const module = target === undefined ? undefined : moduleOf.get(target);
+      return module === undefined ? { external: specifier || '.' } : { module };
+    };
+    return { unit: facts.flow, path: file.path, symbols, module: moduleOf.get(key) ?? 0, resolve };
+  });
+  const submodules: Array<[number, string, number]> = [];
+  for (const [key, child] of moduleOf) {
+    if (key === '') continue;
+    const slash = key.lastIndexOf('/');
+    const parent = moduleOf.get(slash < 0 ? '' : key.slice(0, slash));
+    if (parent !== undefined) submodules.push([parent, key.slice(slash + 1), child]);
   }
-
-  const resolver = new PythonResolver(modules, map, classes);
-  for (const info of all) {
-    for (const call of info.facts.calls) {
-      const scope = call.scope < 0 ? info.moduleScope : (info.scopes[call.scope] ?? info.moduleScope);
-      builder.addCall(
-        scope.symbolId,
-        { file: info.file, line: call.line, column: call.column, text: call.text },
-        callTargets(resolver, call.fn, scope, methodsByName),
-      );
-    }
-    for (const ref of info.facts.callbacks) {
-      const scope = ref.scope < 0 ? info.moduleScope : (info.scopes[ref.scope] ?? info.moduleScope);
-      builder.addCall(
-        scope.symbolId,
-        { file: info.file, line: ref.line, column: ref.column, text: ref.text },
-        callbackTargets(resolver.evaluate(ref.fn, scope)),
-      );
-    }
+  const result = solveFlow(
+    {
+      language: 'python',
+      files,
+      symbolCount: ids.length,
+      moduleCount: keys.length,
+      submodules,
+      nameOf: (symbol) => names[symbol] ?? '?',
+    },
+    pythonNatives,
+  );
+  for (const hop of result.hops) ids.push(builder.addExternal(hop.name));
+  const site = (file: number, line: number, column: number): CallSite => ({
+    file: files[file]!.path,
+    line,
+    column,
+    text: lines[file]!.at(line),
+  });
+  for (const edge of result.edges) {
+    const from = ids[edge.from];
+    const to = ids[edge.to];
+    if (from === undefined || to === undefined) continue;
+    const target =
+      edge.note === undefined ? { to, kind: edge.kind } : { to, kind: edge.kind, note: edge.note };
+    builder.addCall(from, site(edge.file, edge.line, edge.column), [target]);
+  }
+  for (const call of result.unresolved) {
+    const op = files[call.file]!.unit.o[call.op];
+    if (op?.o !== 'call' || call.member === undefined) continue;
+    const from = ids[files[call.file]!.symbols[op.w] ?? -1];
+    if (from === undefined) continue;
+    const note = `by name only: the receiver of .${call.member}() is not known`;
+    builder.addCall(
+      from,
+      site(call.file, op.l, op.c),
+      heuristicTargets(call.member, methodsByName.get(call.member) ?? []).map((to) => ({
+        to,
+        kind: 'heuristic',
+        note,
+      })),
+    );
   }
   return builder.build();
-}
-
-function callTargets(
-  resolver: PythonResolver,
-  fn: PyExpr,
-  scope: Scope,
-  methodsByName: ReadonlyMap<string, readonly string[]>,
-): CallTarget[] {
-  const values =
-    fn.k === 'attr'
-      ? resolver.evaluate(fn.of, scope).flatMap((v) => resolver.member(v, fn.name))
-      : resolver.evaluate(fn, scope);
-  if (values.length === 0 && fn.k === 'attr') {
-    return heuristicTargets(fn.name, methodsByName.get(fn.name) ?? []).map((to) => ({
-      to,
-      kind: 'heuristic',
-      note: `by name only: the receiver of .${fn.name}() is not known`,
-    }));
-  }
-  return values.flatMap((v) => targetsOf(resolver, v));
-}
-
-/** A function or method passed as an argument: the receiver of the call may run it. */
-function callbackTargets(values: readonly Value[]): CallTarget[] {
-  const targets: CallTarget[] = [];
-  for (const v of values) {
-    if (v.k === 'func') targets.push({ to: v.fn.symbolId, kind: 'callback' });
-    else if (v.k === 'bound' && v.fn) targets.push({ to: v.fn.symbolId, kind: 'callback' });
-  }
-  return targets;
-}
-
-function targetsOf(resolver: PythonResolver, v: Value): CallTarget[] {
-  switch (v.k) {
-    case 'func': {
-      const inClass = v.fn.parent?.kind === 'class' && v.fn.role !== 'staticmethod';
-      return [{ to: v.fn.symbolId, kind: inClass ? 'method' : 'direct' }];
-    }
-    case 'bound': {
-      const targets: CallTarget[] = v.fn ? [{ to: v.fn.symbolId, kind: 'method' }] : [];
-      if (!v.exact) {
-        const note = `dispatch through ${v.recv.def?.qn}.${v.name}`;
-        for (const o of resolver.overrides(v.recv, v.name))
-          targets.push({ to: o.symbolId, kind: 'dispatch', note });
-      }
-      return targets;
-    }
-    case 'class': {
-      for (const c of resolver.mro(v.cls)) {
-        const init = ownFunction(c, '__init__');
-        if (init) return [{ to: init.symbolId, kind: 'constructor' }];
-      }
-      return [{ to: v.cls.symbolId, kind: 'constructor' }];
-    }
-    case 'inst': {
-      for (const c of resolver.mro(v.cls)) {
-        const call = ownFunction(c, '__call__');
-        if (call) return [{ to: call.symbolId, kind: 'method' }];
-      }
-      return [];
-    }
-    default:
-      return [];
-  }
 }

@@ -1,0 +1,103 @@
+// Set propagation (code intelligence, value-flow core): variables holding sets of values, subset edges between them,
+// and handlers run once per value a variable receives. Difference propagation: each value travels each edge once.
+//
+// Everything the solver knows is built from three moves: `add` a value to a variable, `edge` one variable into
+// another, and `on` (run this for every value the variable holds, now or later). The worklist runs until no
+// variable has values its edges and handlers have not seen.
+
+export class Propagation {
+  /** Values of each variable. */
+  readonly #values: Array<Set<number>> = [];
+  /** Subset edges out of each variable (deduplicated). */
+  readonly #out: Array<Set<number> | undefined> = [];
+  readonly #handlers: Array<Array<(value: number) => void> | undefined> = [];
+  /** Values a variable received that its edges and handlers have not seen yet. */
+  readonly #pending: Array<number[] | undefined> = [];
+  #queue: number[] = [];
+  #head = 0;
+  /** Values added since construction: how much work the solve did. */
+  added = 0;
+
+  get size(): number {
+    return this.#values.length;
+  }
+
+  newVar(): number {
+    this.#values.push(new Set());
+    this.#out.push(undefined);
+    this.#handlers.push(undefined);
+    this.#pending.push(undefined);
+    return this.#values.length - 1;
+  }
+
+  /** Makes variables 0..count-1 exist. */
+  ensure(count: number): void {
+    while (this.#values.length < count) this.newVar();
+  }
+
+  values(v: number): ReadonlySet<number> {
+    return this.#values[v] ?? EMPTY;
+  }
+
+  has(v: number, value: number): boolean {
+    return this.#values[v]?.has(value) === true;
+  }
+
+  add(v: number, value: number): void {
+    const set = this.#values[v];
+    if (!set || set.has(value)) return;
+    set.add(value);
+    this.added++;
+    const pending = this.#pending[v];
+    if (pending) pending.push(value);
+    else {
+      this.#pending[v] = [value];
+      this.#queue.push(v);
+    }
+  }
+
+  /** from ⊆ to, from now on. */
+  edge(from: number, to: number): void {
+    if (from === to) return;
+    let out = this.#out[from];
+    if (!out) {
+      out = new Set();
+      this.#out[from] = out;
+    }
+    if (out.has(to)) return;
+    out.add(to);
+    for (const value of this.#values[from] ?? EMPTY) this.add(to, value);
+  }
+
+  /** Runs `handler` for every value `v` holds and will hold. Handlers must tolerate seeing a value twice. */
+  on(v: number, handler: (value: number) => void): void {
+    const handlers = this.#handlers[v];
+    if (handlers) handlers.push(handler);
+    else this.#handlers[v] = [handler];
+    // A value still pending reaches the handler twice (now and when `v` is processed): handlers are idempotent.
+    for (const value of [...(this.#values[v] ?? EMPTY)]) handler(value);
+  }
+
+  /** Propagates until nothing is pending. */
+  run(): void {
+    while (this.#head < this.#queue.length) {
+      const v = this.#queue[this.#head++]!;
+      const pending = this.#pending[v];
+      this.#pending[v] = undefined;
+      if (!pending) continue;
+      const out = this.#out[v];
+      const handlers = this.#handlers[v];
+      for (let i = 0; i < pending.length; i++) {
+        const value = pending[i]!;
+        if (out) for (const to of out) this.add(to, value);
+        if (handlers) for (let h = 0; h < handlers.length; h++) handlers[h]!(value);
+      }
+      if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+    }
+  }
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
