@@ -1,6 +1,6 @@
 // Secrets never reach a model: a workspace file holding credentials, a secret-named variable in office's
-// environment and a request that quotes them, run through the real binary against each provider's real client and
-// a loopback server that keeps every request body it receives — chat and embeddings alike.
+// environment, and a request and a memory search that quote them, run through the real binary against each
+// provider's real client and a loopback server that keeps every request body it receives — chat and embeddings.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPlanMemory } from '../../src/memory/plan-memory.js';
@@ -128,6 +128,13 @@ describe.each<FakeKind>(['ollama', 'openai', 'gemini'])('what %s receives', (kin
     expect(run.code, run.stderr).toBe(0);
     expect(onlyJson(run.stdout).status).toBe('succeeded');
 
+    // A memory search embeds the words typed, which no task document has masked first.
+    const search = await runOffice(
+      ['memory', 'search', `hook token ${secrets.deployToken} for ${secrets.email}`],
+      { cwd: ws.root, env: { ...fakeEnv({ [kind]: fake }), SHOP_DEPLOY_TOKEN: secrets.deployToken } },
+    );
+    expect(search.code, search.stderr).toBe(0);
+
     const chats = fake.chatRequests().map((r) => JSON.stringify(r.body));
     const embeds = fake.embedRequests().map((r) => JSON.stringify(r.body));
     // Not vacuous: decomposition, plan, plan check and review all went to the provider, the review with the
@@ -139,6 +146,7 @@ describe.each<FakeKind>(['ollama', 'openai', 'gemini'])('what %s receives', (kin
     expect(embeds.some((b) => b.includes('config/deploy.txt; the hook token [redacted] and the key'))).toBe(
       true,
     );
+    expect(embeds.some((b) => b.includes('hook token [redacted] for [redacted email]'))).toBe(true);
 
     const everything = fake.requests.map((r) => JSON.stringify(r.body)).join('\n');
     for (const [name, value] of Object.entries(secrets)) {
