@@ -55,6 +55,9 @@ describe.each([8, 16])('%i office processes at once', (count) => {
       expect(body.tasks.map((t) => t.task_id).sort()).toEqual([...ids].sort());
       expect(body.problems).toEqual([]);
 
+      const verify = await runOffice(['audit', 'verify', '--dir', ws.root], { cwd: ws.root });
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.stdout + verify.stderr).toContain(`audit trail intact: ${2 * count} entries`);
       // Each run appended an approval and a tool run for its one step, all into one chain.
       const audit = (await linesOf(ws, '.office/audit.jsonl')).map(
         (l) => JSON.parse(l) as { seq: number; task_id: string; type: string },
@@ -63,9 +66,6 @@ describe.each([8, 16])('%i office processes at once', (count) => {
       for (const id of ids) {
         expect(audit.filter((e) => e.task_id === id).map((e) => e.type)).toEqual(['approval', 'tool_run']);
       }
-      const verify = await runOffice(['audit', 'verify', '--dir', ws.root], { cwd: ws.root });
-      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-      expect(verify.stdout + verify.stderr).toContain(`audit trail intact: ${2 * count} entries`);
 
       const leftovers = (await readdir(ws.path('.office/tasks'))).filter((n) => !n.endsWith('.json'));
       expect(leftovers, 'temp files, run markers or locks left behind').toEqual([]);
