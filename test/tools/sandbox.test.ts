@@ -115,31 +115,34 @@ describe.each<{ kind: SandboxKind; skip: boolean; label: string }>([
     }
   });
 
-  it.skipIf(skip)('a wildcard allowlist passes plain names to a command, never secret-named ones', async () => {
-    const secrets = {
-      OPENAI_API_KEY: 'sk-proj-wildcard-parent-0123456789',
-      OPENAI_SESSION_TOKEN: 'session-0123456789',
-      OFFICE_PROBE_DB_PASSWORD: 'pw-wildcard-0123456789',
-      OFFICE_PROBE_CLIENT_SECRET: 'client-wildcard-0123456789',
-    };
-    const sandbox = await make({
-      envAllowlist: ['OPENAI_*', 'OFFICE_PROBE_*'],
-      parentEnv: { ...secrets, OPENAI_ORG_ID: 'org-visible', OFFICE_PROBE_REGION: 'eu-west-1' },
-    });
-    expect(sandbox.refusedEnv.map((r) => r.name).sort()).toEqual(Object.keys(secrets).sort());
-    const result = await sandbox.run(nodeEval('console.log(JSON.stringify(process.env))'), {
-      cwd: workspace,
-      timeoutMs: 20_000,
-    });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const env = JSON.parse(result.stdout) as Record<string, string>;
-    expect(env.OPENAI_ORG_ID).toBe('org-visible');
-    expect(env.OFFICE_PROBE_REGION).toBe('eu-west-1');
-    for (const [name, value] of Object.entries(secrets)) {
-      expect(env[name], name).toBeUndefined();
-      expect(result.stdout).not.toContain(value);
-    }
-  });
+  it.skipIf(skip)(
+    'a wildcard allowlist passes plain names to a command, never secret-named ones',
+    async () => {
+      const secrets = {
+        OPENAI_API_KEY: 'sk-proj-wildcard-parent-0123456789',
+        OPENAI_SESSION_TOKEN: 'session-0123456789',
+        OFFICE_PROBE_DB_PASSWORD: 'pw-wildcard-0123456789',
+        OFFICE_PROBE_CLIENT_SECRET: 'client-wildcard-0123456789',
+      };
+      const sandbox = await make({
+        envAllowlist: ['OPENAI_*', 'OFFICE_PROBE_*'],
+        parentEnv: { ...secrets, OPENAI_ORG_ID: 'org-visible', OFFICE_PROBE_REGION: 'eu-west-1' },
+      });
+      expect(sandbox.refusedEnv.map((r) => r.name).sort()).toEqual(Object.keys(secrets).sort());
+      const result = await sandbox.run(nodeEval('console.log(JSON.stringify(process.env))'), {
+        cwd: workspace,
+        timeoutMs: 20_000,
+      });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const env = JSON.parse(result.stdout) as Record<string, string>;
+      expect(env.OPENAI_ORG_ID).toBe('org-visible');
+      expect(env.OFFICE_PROBE_REGION).toBe('eu-west-1');
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(env[name], name).toBeUndefined();
+        expect(result.stdout).not.toContain(value);
+      }
+    },
+  );
 
   it.skipIf(skip)('HOME is a private, empty directory, not the user home', async () => {
     const sandbox = await make();
