@@ -274,7 +274,7 @@ export function wordVector(text: string): number[] {
     vector[slot] = (vector[slot] ?? 0) + 1;
   }
   // A text with no words still gets a vector of non-zero length: cosine divides by it.
-  if (vector.every((x) => x === 0)) vector[0] = 1;
+  if (!vector.some((x) => x !== 0)) vector[0] = 1;
   return vector;
 }
 
