@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/fixtures/**', 'node_modules/**'],
+    // No model host or key from the developer's shell reaches a test, in process or in a child.
+    setupFiles: ['test/setup/clean-env.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -10,7 +10,7 @@ import { type RiskAssessment, riskAssessmentSchema } from '../policy/gatekeeper.
 import type { approvalModes, OfficeConfig } from '../schemas/config.js';
 import type { SandboxRunner } from '../tools/define-tool.js';
 import { createSandbox, probeSandbox, type Sandbox, type SandboxMode } from '../tools/sandbox.js';
-import { redact, redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { redact, secretValuesFromEnv } from '../util/redact.js';
 
 export type ApprovalMode = (typeof approvalModes)[number];
 
@@ -81,6 +81,29 @@ export function auditWriter(workspace: string): (event: LoopEvent) => Promise<vo
   };
 }
 
+/** A JSON string literal on one line (JSON escapes every newline inside a string). */
+const JSON_STRING = /"(?:[^"\\\n]|\\.)*"/g;
+
+/**
+ * Masks secrets in prompt text. Prompts carry tool results and plans as JSON, where a file's
+ * `PASSWORD="pw"` arrives as `PASSWORD=\"pw\"`, a form the text patterns do not see: so each JSON string literal
+ * with escapes is also masked as the text it encodes.
+ */
+export function redactPrompt(text: string, secrets: readonly string[]): string {
+  return redact(text, { secrets }).replace(JSON_STRING, (literal) => {
+    if (!literal.includes('\\')) return literal;
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(literal);
+    } catch {
+      return literal;
+    }
+    if (typeof decoded !== 'string') return literal;
+    const masked = redact(decoded, { secrets });
+    return masked === decoded ? literal : JSON.stringify(masked);
+  });
+}
+
 /** Masks secrets and e-mail addresses in everything sent to a model. */
 export function redactingRouter(router: ModelRouter): ModelRouter {
   const secrets = secretValuesFromEnv(process.env);
@@ -89,10 +112,14 @@ export function redactingRouter(router: ModelRouter): ModelRouter {
     generate: (request) =>
       router.generate({
         ...request,
-        system: redact(request.system, { secrets }),
-        prompt: redact(request.prompt, { secrets }),
+        system: redactPrompt(request.system, secrets),
+        prompt: redactPrompt(request.prompt, secrets),
       }),
-    embed: (texts, options) => router.embed(redactDeep([...texts], { secrets }), options),
+    embed: (texts, options) =>
+      router.embed(
+        texts.map((t) => redactPrompt(t, secrets)),
+        options,
+      ),
   };
 }
 

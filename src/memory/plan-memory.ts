@@ -25,8 +25,15 @@ export type { Similarity } from './similarity.js';
 
 /** About what a planning prompt can spare for memory. */
 export const RECALL_BUDGET_TOKENS = 1_500;
-/** Below this cosine, a hashed-vector match shares little more than a common word. */
-const HASH_MIN_SCORE = 0.3;
+/**
+ * The least cosine of an entry recalled into a planning prompt. Hashed vectors: below 0.3 a match shares little
+ * more than a common word. A model's vectors: embedding models give unrelated texts a cosine well above zero
+ * (commonly 0.2 to 0.5), so an entry below 0.5 is taken as unrelated. A missed recall costs the planner a hint;
+ * an unrelated lesson or plan in its prompt can mislead it.
+ */
+const RECALL_MIN_SCORE = { hash: 0.3, model: 0.5 } as const;
+/** `office memory search` ranks what it finds for a person to judge; it drops only what shares nothing. */
+const SEARCH_MIN_SCORE = { hash: 0.05, model: 0 } as const;
 
 export interface PlanMemoryOptions {
   readonly workspace: string;
@@ -184,7 +191,7 @@ export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
     // More candidates than shown: entries of this very task and repeats of one lesson are dropped afterwards.
     const k = Math.max(topK * 4, 8);
     const about = `${query.request}\n${query.goal}`;
-    const { hits } = await similar(about, entries, k, HASH_MIN_SCORE, query.taskId);
+    const { hits } = await similar(about, entries, k, RECALL_MIN_SCORE, query.taskId);
     return { text: recallText(hits, { topK, budgetTokens, excludeTaskId: query.taskId }) };
   }
 
@@ -271,7 +278,7 @@ export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
     },
 
     async search(text, limit) {
-      const found = await similar(text, await load(), limit, 0.05);
+      const found = await similar(text, await load(), limit, SEARCH_MIN_SCORE);
       return { ...found, hits: found.hits.slice(0, limit) };
     },
 

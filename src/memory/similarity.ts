@@ -8,6 +8,14 @@ import { ENTRIES, type Namespace, type StoredItem, type VectorStore } from './ve
 
 const EMBED_BATCH = 32;
 
+/** The least cosine a hit must reach, by where the vectors come from (their scales differ). */
+export interface MinScores {
+  /** For hashed n-gram vectors. */
+  readonly hash: number;
+  /** For the embed tier's vectors. */
+  readonly model: number;
+}
+
 export interface Similarity {
   readonly hits: readonly Hit[];
   /** The embedding model the scores come from (`ollama:nomic-embed-text`, or `hash-ngram-v1`). */
@@ -34,6 +42,7 @@ export function createSimilarity(store: VectorStore, router: ModelRouter | undef
     text: string,
     entries: readonly MemoryEntry[],
     k: number,
+    minScore: number,
     taskId: string | undefined,
   ): Promise<Similarity | undefined> {
     if (!router?.enabled || embedUnavailable) return undefined;
@@ -81,7 +90,7 @@ export function createSimilarity(store: VectorStore, router: ModelRouter | undef
       model: query.model,
       hits: found.flatMap((f) => {
         const entry = byId.get(f.id);
-        return entry ? [{ entry, score: f.score }] : [];
+        return entry && f.score >= minScore ? [{ entry, score: f.score }] : [];
       }),
     };
   }
@@ -90,12 +99,12 @@ export function createSimilarity(store: VectorStore, router: ModelRouter | undef
     text: string,
     entries: readonly MemoryEntry[],
     k: number,
-    minHashScore: number,
+    minScore: MinScores,
     taskId?: string,
   ): Promise<Similarity> {
     if (entries.length === 0) return { hits: [], model: HASH_MODEL_ID };
-    const viaModel = await modelHits(text, entries, k, taskId);
-    return viaModel ?? { hits: await hashHits(text, k, minHashScore), model: HASH_MODEL_ID };
+    const viaModel = await modelHits(text, entries, k, minScore.model, taskId);
+    return viaModel ?? { hits: await hashHits(text, k, minScore.hash), model: HASH_MODEL_ID };
   }
 
   return { similar };

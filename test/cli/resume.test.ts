@@ -1,4 +1,5 @@
 // Crash and interrupt recovery: `office resume` finishes a killed or interrupted task without re-running finished steps.
+import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   installFixtures,
@@ -13,8 +14,6 @@ import {
   waitFor,
 } from '../helpers/workspace.js';
 
-const LABELS = ['s1', 's2', 's3', 's4'];
-
 let ws: TempWorkspace;
 beforeEach(async () => {
   ws = await makeWorkspace();
@@ -27,13 +26,16 @@ afterEach(async () => {
 
 const dir = () => ['--dir', ws.root];
 
-/** Starts "count to four" with --yes and waits until `lines` steps have written their label. */
-async function countUntil(lines: number) {
+/**
+ * Starts "count to four" with --yes and waits until s1 has finished and s2 has written its label; s2 is then held
+ * mid-run (while the file `hold` exists), so whatever stops office now cuts s2 off. Remove `hold` to let it go.
+ */
+async function countUntilS2IsHeld() {
+  await ws.write('hold', '');
   const running = startOffice(['run', '--yes', 'count to four', ...dir()], { cwd: ws.root });
   await waitFor(
-    async () =>
-      (await linesOf(ws, 'count.log')).length >= lines || (running.child.exitCode !== null && 'exited'),
-    `${lines} lines in count.log`,
+    async () => (await linesOf(ws, 'count.log')).length >= 2 || (running.child.exitCode !== null && 'exited'),
+    '2 lines in count.log',
   );
   expect(running.child.exitCode, `office ended early: ${running.stderr()}`).toBeNull();
   const [id] = await taskIds(ws);
@@ -41,12 +43,12 @@ async function countUntil(lines: number) {
   return { running, id };
 }
 
-/** Step ids stored as succeeded. */
-async function finishedSteps(id: string): Promise<string[]> {
+const releaseHold = () => rm(ws.path('hold'), { force: true });
+
+/** Status of each stored step, by step id. */
+async function stepStatuses(id: string): Promise<Record<string, string>> {
   const doc = await readTask(ws, id);
-  return Object.values(doc.steps)
-    .filter((s) => s.status === 'succeeded')
-    .map((s) => s.step_id);
+  return Object.fromEntries(Object.values(doc.steps).map((s) => [s.step_id, s.status]));
 }
 
 function countsOf(lines: readonly string[]): Record<string, number> {
@@ -56,31 +58,34 @@ function countsOf(lines: readonly string[]): Record<string, number> {
 }
 
 describe('office resume', () => {
-  it('finishes a task killed with SIGKILL mid-plan without re-running a finished step', async () => {
-    const { running, id } = await countUntil(2);
+  it('finishes a task killed with SIGKILL mid-plan: finished steps are not run again, the cut-off one only with a fresh approval', async () => {
+    const { running, id } = await countUntilS2IsHeld();
     running.child.kill('SIGKILL');
     const killed = await running.done;
     expect(killed.signal).toBe('SIGKILL');
-
-    const finished = await finishedSteps(id);
-    expect(finished).toContain('s1');
+    expect(await stepStatuses(id)).toEqual({ s1: 'succeeded', s2: 'started' });
     expect((await readTask(ws, id)).status).toBe('running');
+    await releaseHold();
+
+    // s2 was cut off mid-run: the task's own --yes from the first run does not run it again.
+    const guarded = await runOffice(['resume', id, ...dir()], { cwd: ws.root });
+    expect(guarded.code, guarded.stderr).toBe(3);
+    expect(guarded.stderr).toContain('step "s2" (write) started in an earlier run and did not finish');
+    expect(countsOf(await linesOf(ws, 'count.log'))).toEqual({ s1: 1, s2: 1 });
 
     const resume = await runOffice(['resume', id, '--yes', ...dir()], { cwd: ws.root });
     expect(resume.code, resume.stderr).toBe(0);
     expect(resume.stderr).toContain(`resuming ${id}`);
-    for (const step of finished) expect(resume.stderr).toContain(`${step}: count_step reused`);
-
-    const counts = countsOf(await linesOf(ws, 'count.log'));
-    for (const step of finished) expect(counts[step], `${step} ran again`).toBe(1);
-    for (const label of LABELS) expect(counts[label], `${label} never ran`).toBeGreaterThanOrEqual(1);
+    expect(resume.stderr).toContain('s1: count_step reused');
+    // s1 ran once; s2 again, after the fresh approval; s3 and s4 for the first time.
+    expect(countsOf(await linesOf(ws, 'count.log'))).toEqual({ s1: 1, s2: 2, s3: 1, s4: 1 });
     const doc = await readTask(ws, id);
     expect(doc.status).toBe('succeeded');
     expect(doc.result).toEqual({ label: 's4' });
   });
 
   it('stores an interrupted task on Ctrl-C (exit 130) and finishes it on resume', async () => {
-    const { running, id } = await countUntil(2);
+    const { running, id } = await countUntilS2IsHeld();
     running.child.kill('SIGINT');
     const stopped = await running.done;
     expect(stopped.code).toBe(130);
@@ -89,18 +94,16 @@ describe('office resume', () => {
     const interrupted = await readTask(ws, id);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.error?.message).toContain(`office resume ${id}`);
-    const finished = await finishedSteps(id);
-    expect(finished).toContain('s1');
+    expect(await stepStatuses(id)).toEqual({ s1: 'succeeded', s2: 'started' });
+    await releaseHold();
 
     // The write step that was cut off does not run again on an inherited --yes: it needs a fresh approval.
     const guarded = await runOffice(['resume', id, ...dir()], { cwd: ws.root });
     expect(guarded.code, guarded.stderr).toBe(3);
-    expect(guarded.stderr).toContain('started in an earlier run and did not finish');
+    expect(guarded.stderr).toContain('step "s2" (write) started in an earlier run and did not finish');
     const resume = await runOffice(['resume', id, '--yes', ...dir()], { cwd: ws.root });
     expect(resume.code, resume.stderr).toBe(0);
-    const counts = countsOf(await linesOf(ws, 'count.log'));
-    for (const step of finished) expect(counts[step], `${step} ran again`).toBe(1);
-    for (const label of LABELS) expect(counts[label]).toBeGreaterThanOrEqual(1);
+    expect(countsOf(await linesOf(ws, 'count.log'))).toEqual({ s1: 1, s2: 2, s3: 1, s4: 1 });
     expect((await readTask(ws, id)).status).toBe('succeeded');
   });
 

@@ -10,6 +10,7 @@ import {
   readTask,
   runOffice,
   type TempWorkspace,
+  writeConfig,
 } from '../helpers/workspace.js';
 
 let ws: TempWorkspace;
@@ -54,6 +55,28 @@ describe('office run "run <command>"', () => {
     const out = onlyJson(run.stdout) as { result: { stdout: string } };
     // No shell: $HOME is not expanded, the quoted words keep their spaces.
     expect(out.result.stdout).toBe('two  spaces $HOME\n');
+  });
+
+  it('a command sees the plain variables a wildcard in sandbox.envAllowlist matches, never a secret-named one', async () => {
+    await writeConfig(ws, { sandbox: { envAllowlist: ['OPENAI_*', 'SHOP_*'], writeScopes: ['out'] } });
+    await writeFile(join(ws.root, 'dump-env.sh'), 'env > out/env.txt\n');
+    const secrets = {
+      OPENAI_API_KEY: 'sk-proj-office-env-0123456789abcdef',
+      SHOP_DB_PASSWORD: 'pw-office-env-0123456789',
+      SHOP_DEPLOY_TOKEN: 'deploy-office-env-0123456789',
+    };
+    const run = await runOffice(['run', '--offline', '--yes', '--json', 'run sh dump-env.sh'], {
+      cwd: ws.root,
+      env: { ...secrets, OPENAI_ORG_ID: 'org-visible', SHOP_REGION: 'eu-west-1' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const dumped = await ws.read('out/env.txt');
+    expect(dumped).toContain('OPENAI_ORG_ID=org-visible\n');
+    expect(dumped).toContain('SHOP_REGION=eu-west-1\n');
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(dumped, name).not.toContain(name);
+      expect(dumped, name).not.toContain(value);
+    }
   });
 
   it('refuses a pipeline at validation: nothing runs and the task is dead-lettered at once', async () => {

@@ -5,6 +5,7 @@
 //   ollama.baseUrl        // what the provider's setting takes (Ollama host; OpenAI .../v1; Gemini base URL)
 //   ollama.requests       // every request received: { method, path, body (parsed JSON, else text), headers }
 //   ollama.chatRequests() // only the chat requests (Ollama /api/chat, OpenAI chat/completions, Gemini generateContent)
+//   ollama.embedRequests() // only the embedding requests (Ollama /api/embed, OpenAI embeddings, Gemini embedContent)
 //   ollama.chat.push(step) / ollama.embed.push(step)   // queue more steps at any time
 //   await ollama.close()  // closes the server and destroys every open socket (hanging requests included)
 //
@@ -15,10 +16,12 @@
 //   reply(value, { usage })  200 with the model's text: a string as is, anything else JSON-encoded
 //                            (so reply('not json {') and reply({ wrong: 1 }) script bad outputs); usage defaults
 //                            to { in: 100, out: 20 }; `usage: null` leaves the provider's usage fields out
-//   vectors([[...], ...])    200 embeddings (embed queue); without embed steps each text gets [length, 1, 0.5]
+//   vectors([[...], ...])    200 embeddings (embed queue); without embed steps each text gets wordVector(text):
+//                            texts that share words point the same way, texts with no word in common do not
 //   fail(status, { retryAfter, body, contentType })   an error answer (JSON body unless contentType says otherwise)
 //   hang()                   never answers (the client's timeout must fire); the socket dies with close()
 // A chat request with no step left is answered 500 text/plain "fake: no scripted reply left".
+import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -57,6 +60,7 @@ export interface FakeProvider {
   readonly chat: Step[];
   readonly embed: Step[];
   chatRequests(): RecordedRequest[];
+  embedRequests(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -144,6 +148,7 @@ export async function startFakeProvider(
     chat,
     embed,
     chatRequests: () => requests.filter((r) => chatPaths[kind].test(r.path)),
+    embedRequests: () => requests.filter((r) => embedPaths[kind].test(r.path)),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -254,17 +259,39 @@ function chatBody(kind: FakeKind, step: Step, request: unknown): unknown {
   };
 }
 
-function defaultVectors(kind: FakeKind, request: unknown): Step {
-  const texts = requestTexts(kind, request);
-  return vectors(texts.map((t) => [t.length, 1, 0.5]));
+/** Length of the vectors a fake embeds with when no embed step is queued. */
+export const WORD_VECTOR_DIMENSIONS = 64;
+
+/**
+ * A stand-in for an embedding model: the text's lower-case words counted into hashed slots. Texts sharing words
+ * point the same way (cosine near 1 for the same words); texts with no word in common are near orthogonal (only
+ * a hash collision gives them a small cosine). Unlike a real model it knows no synonyms, which tests do not need.
+ */
+export function wordVector(text: string): number[] {
+  const vector = new Array<number>(WORD_VECTOR_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const slot = createHash('sha256').update(word).digest().readUInt32BE(0) % WORD_VECTOR_DIMENSIONS;
+    vector[slot] = (vector[slot] ?? 0) + 1;
+  }
+  // A text with no words still gets a vector of non-zero length: cosine divides by it.
+  if (!vector.some((x) => x !== 0)) vector[0] = 1;
+  return vector;
 }
 
-function requestTexts(kind: FakeKind, request: unknown): string[] {
+function defaultVectors(kind: FakeKind, request: unknown): Step {
+  return vectors(requestTexts(kind, request).map(wordVector));
+}
+
+/** The texts of an embedding request, as each provider's API carries them. */
+export function requestTexts(kind: FakeKind, request: unknown): string[] {
   if (typeof request !== 'object' || request === null) return [];
   const r = request as Record<string, unknown>;
   if (kind === 'gemini') {
     const items = Array.isArray(r.requests) ? r.requests : [r];
-    return items.map((item) => JSON.stringify((item as Record<string, unknown>).content ?? ''));
+    return items.map((item) => {
+      const content = (item as { content?: { parts?: { text?: unknown }[] } }).content;
+      return (content?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+    });
   }
   return Array.isArray(r.input) ? r.input.map(String) : [String(r.input ?? '')];
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newTaskDocument } from '../../src/office/orchestrate.js';
 import { type TaskDocument, taskDocumentSchema } from '../../src/schemas/task.js';
+import { officeEnv } from './clean-env.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'office.js');
@@ -72,14 +73,17 @@ export interface RunningOffice {
 
 const live = new Set<ChildProcess>();
 
-/** Starts `office <args>` with Node 24 (the one running the tests) and NO_COLOR; killed after `timeoutMs`. */
+/**
+ * Starts `office <args>` with Node 24 (the one running the tests) in a clean environment (officeEnv: no key and no
+ * model host from the developer's shell; `env` adds the test's own); killed after `timeoutMs`.
+ */
 export function startOffice(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): RunningOffice {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', OFFICE_DEBUG: '1', ...options.env },
+    env: officeEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

@@ -11,6 +11,7 @@ import {
   fakeEnv,
   startFakeProvider,
   vectors,
+  WORD_VECTOR_DIMENSIONS,
 } from '../helpers/fake-providers.js';
 import { makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
 import { outcome } from './helpers.js';
@@ -74,7 +75,10 @@ describe('embeddings', () => {
     expect(calls[1]?.input).toHaveLength(2);
     expect(await readdir(ws.path('.office/memory/vectors'))).toEqual(['ollama%3Anomic-embed-text']);
     const modelIndex = await indexOf('.office/memory/vectors/ollama%3Anomic-embed-text/index.json');
-    expect(modelIndex.items.map((i) => i.vector.length)).toEqual([3, 3]);
+    expect(modelIndex.items.map((i) => i.vector.length)).toEqual([
+      WORD_VECTOR_DIMENSIONS,
+      WORD_VECTOR_DIMENSIONS,
+    ]);
     const entries = await indexOf('.office/memory/entries/index.json');
     expect(entries.items.every((i) => i.vector.length === 256)).toBe(true);
 
@@ -103,7 +107,7 @@ describe('embeddings', () => {
     ]);
     expect(
       (await indexOf('.office/memory/vectors/ollama%3Anomic-embed-text/index.json')).items[0]?.vector,
-    ).toHaveLength(3);
+    ).toHaveLength(WORD_VECTOR_DIMENSIONS);
     expect(
       (await indexOf('.office/memory/vectors/ollama%3Amxbai-embed-large/index.json')).items[0]?.vector,
     ).toEqual([0, 1, 0, 0]);
@@ -117,6 +121,32 @@ describe('embeddings', () => {
     expect(rebuilt.hits).toHaveLength(1);
     const items = (await indexOf('.office/memory/vectors/ollama%3Anomic-embed-text/index.json')).items;
     expect(items.map((i) => i.vector)).toEqual([[0, 0, 1, 0, 0]]);
+  });
+
+  it('recalls a lesson for a similar request but not for a dissimilar one, by the model\u2019s vectors', async () => {
+    await createPlanMemory({ workspace: ws.root }).remember(
+      outcome({ kind: 'failure', taskId: 't-1', reasons: ['read the payment module first'] }),
+    );
+    ollama = await startFakeProvider('ollama');
+    const memory = createPlanMemory({
+      workspace: ws.root,
+      router: routerFor(['ollama:nomic-embed-text'], fakeEnv({ ollama })),
+    });
+
+    const similar = await memory.recall(query);
+    expect(similar.text).toContain('read the payment module first');
+
+    const dissimilar = {
+      taskId: 't-11',
+      request: 'rename the logging module to telemetry',
+      subtaskId: 's1',
+      goal: 'rename every file under lib/logging',
+    };
+    const { text } = await memory.recall(dissimilar);
+    expect(text).toBe('');
+    // Not vacuous: the model was asked about the dissimilar request, and its vectors decided.
+    expect(embedRequests(ollama).at(-1)?.input).toEqual([`${dissimilar.request}\n${dissimilar.goal}`]);
+    expect(await readdir(ws.path('.office/memory/vectors'))).toEqual(['ollama%3Anomic-embed-text']);
   });
 
   it('falls back to hashed vectors when no embedding model answers, and stops asking for the rest of the run', async () => {

@@ -10,6 +10,7 @@ import {
   hang,
   reply,
   startFakeProvider,
+  wordVector,
 } from '../helpers/fake-providers.js';
 import { fakeTime, goodVerdict, modelsConfig, review, tempWorkspace } from './setup.js';
 
@@ -326,10 +327,7 @@ describe('model router', () => {
 
     const result = await router.embed(['alpha', 'beta'], { taskId: 't1' });
 
-    expect(result.ok && result.vectors).toEqual([
-      [5, 1, 0.5],
-      [4, 1, 0.5],
-    ]);
+    expect(result.ok && result.vectors).toEqual([wordVector('alpha'), wordVector('beta')]);
     expect(outcomes(result.calls)).toEqual(['ollama:invalid_output', 'openai:ok']);
     expect(result.calls[1]).toMatchObject({ role: 'embed', tier: 'embed', task_id: 't1', tokens_in: 10 });
   });

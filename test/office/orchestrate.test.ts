@@ -4,7 +4,7 @@ import { buildDeps, openWorkspace, type Workspace } from '../../src/cli/wiring.j
 import type { LoopEvent } from '../../src/office/events.js';
 import { newTaskDocument, type OfficeDeps, runTask } from '../../src/office/orchestrate.js';
 import type { PlanRequest } from '../../src/office/plan.js';
-import { installFixtures, makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
+import { installFixtures, linesOf, makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
 
 let ws: TempWorkspace;
 let workspace: Workspace;
@@ -49,11 +49,19 @@ describe('runTask', () => {
     expect(events.map((e) => e.type)).toEqual(types);
   });
 
-  it('leaves a task that already succeeded as succeeded when run again', async () => {
-    await newTask('t-1', 'find TODO in src');
-    await runTask(await deps(), 't-1');
-    await runTask(await deps(), 't-1');
-    expect((await workspace.store.read('t-1')).status).toBe('succeeded');
+  it('leaves a task that already succeeded as it is when run again: no step runs twice, nothing is added', async () => {
+    await workspace.store.create(newTaskDocument('t-1', 'count to four', ws.root, { yes: true }, new Date()));
+    await runTask(await deps(), 't-1', { yes: true });
+    const finished = await workspace.store.read('t-1');
+    expect(finished.status).toBe('succeeded');
+    expect(await linesOf(ws, 'count.log')).toEqual(['s1', 's2', 's3', 's4']);
+    const emitted = events.length;
+
+    const again = await runTask(await deps(), 't-1', { yes: true, yesGivenNow: true });
+    expect(again).toEqual(finished);
+    expect(await workspace.store.read('t-1')).toEqual(finished);
+    expect(await linesOf(ws, 'count.log')).toEqual(['s1', 's2', 's3', 's4']);
+    expect(events.slice(emitted)).toEqual([]);
   });
 
   it('hands the review feedback of each round to the next plan through the scratchpad', async () => {

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { officeEnv } from '../helpers/clean-env.js';
 import {
   BIN,
   FIXTURES,
@@ -22,8 +23,8 @@ afterEach(async () => {
 /** A tmux server of its own (unique socket), one detached 80×24 session running `sh`. */
 function startTerminal(cwd: string) {
   const socket = `office-ui-e2e-${process.pid}-${Date.now().toString(36)}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PS1: '$ ' };
-  delete env.TMUX;
+  // The shell, and office in it, get the tests' clean environment (no key or model host of the developer's).
+  const env: NodeJS.ProcessEnv = { ...officeEnv(), PS1: '$ ' };
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
       env,

@@ -5,10 +5,7 @@ import { Interrupted } from '../../src/errors.js';
 import type { ApprovalRequest } from '../../src/office/ports.js';
 import { OfficeApp } from '../../src/ui/office-app.js';
 import { createUiStore } from '../../src/ui/ui-store.js';
-
-// ink-testing-library delivers input synchronously, but ink needs a moment between key presses (DEPENDENCIES.md);
-// a lone Esc is only recognised after ink's 20 ms escape-sequence wait.
-const settle = (ms = 60) => new Promise((resolve) => setTimeout(resolve, ms));
+import { press as pressKeys, untilFrame } from '../helpers/ink-frames.js';
 
 const KEY = {
   up: '\u001B[A',
@@ -38,18 +35,21 @@ function mount(options: { signal?: AbortSignal } = {}) {
   const store = createUiStore(options);
   const interrupts: number[] = [];
   const app = render(<OfficeApp store={store} onCtrlC={() => interrupts.push(1)} />);
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await settle();
-    }
-  };
-  return { store, app, press, interrupts, frame: () => app.lastFrame() ?? '' };
+  // Each key waits for the frame the one before it drew; a lone Esc draws after ink's 20 ms escape-sequence wait.
+  const press = (...keys: string[]) => pressKeys(app, ...keys);
+  /** Waits for the prompt to be on screen and listening. */
+  const prompted = (stepId = 'write') =>
+    untilFrame(
+      app,
+      (f) => f.includes('approval needed') && f.includes(`step ${stepId} `),
+      `the prompt for ${stepId}`,
+    );
+  return { store, app, press, prompted, interrupts, frame: () => app.lastFrame() ?? '' };
 }
 
 describe('approval prompt', () => {
   it('shows the tool, its risk, the inputs, why policy asks and the gatekeeper’s assessment, below the live view', async () => {
-    const { store, frame } = mount();
+    const { store, frame, prompted } = mount();
     store.reporter.emit({
       type: 'task_started',
       task_id: 'task-1',
@@ -67,7 +67,7 @@ describe('approval prompt', () => {
       steps: [{ step_id: 'write', action: 'touch_file' }],
     });
     void store.approver.ask(request({ assessment: 'low risk: creates one empty file' }));
-    await settle();
+    await prompted();
     const text = frame();
     expect(text).toContain('"touch hello.txt"');
     expect(text).toMatch(/\? touch needs approval · iteration 1/);
@@ -81,10 +81,10 @@ describe('approval prompt', () => {
   });
 
   it('cuts long inputs to a few lines and says how many were left out', async () => {
-    const { store, frame } = mount();
+    const { store, frame, prompted } = mount();
     const inputs = { files: Array.from({ length: 30 }, (_, i) => `src/module-${i}/index.ts`) };
     void store.approver.ask(request({ inputs }));
-    await settle();
+    await prompted();
     const text = frame();
     expect(text).toContain('"src/module-0/index.ts"');
     expect(text).not.toContain('"src/module-29/index.ts"');
@@ -92,33 +92,33 @@ describe('approval prompt', () => {
   });
 
   it('y approves the step once', async () => {
-    const { store, press } = mount();
+    const { store, press, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press('y');
     await expect(answer).resolves.toEqual({ decision: 'approve', scope: 'once' });
   });
 
   it('a approves the tool for the rest of the task', async () => {
-    const { store, press } = mount();
+    const { store, press, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press('a');
     await expect(answer).resolves.toEqual({ decision: 'approve', scope: 'tool' });
   });
 
   it('n denies the step without a note', async () => {
-    const { store, press } = mount();
+    const { store, press, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press('n');
     await expect(answer).resolves.toEqual({ decision: 'deny' });
   });
 
   it('d opens a note input; the typed note goes back with the denial on Enter', async () => {
-    const { store, press, frame } = mount();
+    const { store, press, frame, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press('d');
     expect(frame()).toContain('note for the planner:');
     await press('w', 'r', 'i', 't', 'e', ' ', 'x', KEY.backspace, 'to ./out instead', KEY.enter);
@@ -126,9 +126,9 @@ describe('approval prompt', () => {
   });
 
   it('Esc in the note input goes back to the choices, and the prompt still answers', async () => {
-    const { store, press, frame } = mount();
+    const { store, press, frame, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press('d', 'n', 'o', 'p', 'e');
     expect(frame()).toContain('note for the planner: nope');
     await press(KEY.esc);
@@ -139,30 +139,30 @@ describe('approval prompt', () => {
   });
 
   it('arrow keys move the highlight and Enter picks the highlighted choice', async () => {
-    const { store, press, frame } = mount();
+    const { store, press, frame, prompted } = mount();
     const first = store.approver.ask(request());
-    await settle();
+    await prompted();
     await press(KEY.down, KEY.down, KEY.down, KEY.up);
     expect(frame()).toMatch(/❯ n deny/);
     await press(KEY.enter);
     await expect(first).resolves.toEqual({ decision: 'deny' });
 
     const second = store.approver.ask(request({ stepId: 'write2' }));
-    await settle();
+    await prompted('write2');
     await press(KEY.down, KEY.enter);
     await expect(second).resolves.toEqual({ decision: 'approve', scope: 'tool' });
 
     const third = store.approver.ask(request({ stepId: 'write3' }));
-    await settle();
+    await prompted('write3');
     await press(KEY.up, KEY.enter, 'n', 'o', KEY.enter);
     await expect(third).resolves.toEqual({ decision: 'deny', note: 'no' });
   });
 
   it('asks in sequence each get their own prompt, in order, and a new prompt starts from the first choice', async () => {
-    const { store, press, frame } = mount();
+    const { store, press, frame, prompted } = mount();
     const first = store.approver.ask(request({ stepId: 'one' }));
     const second = store.approver.ask(request({ stepId: 'two', tool: 'run_command', risk: 'exec' }));
-    await settle();
+    await prompted('one');
     expect(frame()).toMatch(/step one · plan touch\.p1 · 1 more waiting/);
     await press(KEY.down);
     await press(KEY.enter);
@@ -175,9 +175,9 @@ describe('approval prompt', () => {
   });
 
   it('Ctrl-C at the prompt interrupts the run: the open request fails with Interrupted and the interrupt handler runs', async () => {
-    const { store, press, interrupts, frame } = mount();
+    const { store, press, interrupts, frame, prompted } = mount();
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     const rejected = expect(answer).rejects.toBeInstanceOf(Interrupted);
     await press(KEY.ctrlC);
     await rejected;
@@ -187,9 +187,9 @@ describe('approval prompt', () => {
 
   it('an aborted run closes the open prompt with Interrupted, so no answer is recorded', async () => {
     const controller = new AbortController();
-    const { store } = mount({ signal: controller.signal });
+    const { store, prompted } = mount({ signal: controller.signal });
     const answer = store.approver.ask(request());
-    await settle();
+    await prompted();
     controller.abort();
     await expect(answer).rejects.toBeInstanceOf(Interrupted);
     await expect(store.approver.ask(request())).rejects.toBeInstanceOf(Interrupted);

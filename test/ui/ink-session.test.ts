@@ -4,16 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { Interrupted } from '../../src/errors.js';
 import type { ApprovalRequest } from '../../src/office/ports.js';
 import { createInkSession } from '../../src/ui/ink-session.js';
-
-const settle = (ms = 80) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitFor } from '../helpers/workspace.js';
 
 /** Waits until `check` holds; ink draws at most 15 frames a second, so a frame can lag an event. */
 async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await settle(20);
-  }
+  await waitFor(() => check(), what, 10_000);
 }
 
 /** A terminal output stream that keeps what was written. */
@@ -119,9 +114,9 @@ describe('ink session', () => {
   });
 
   it('closing with a prompt still open fails that request with Interrupted instead of leaving the loop waiting', async () => {
-    const { session } = open();
+    const { terminal, session } = open();
     const answer = session.approver.ask(request);
-    await settle();
+    await eventually(() => terminal.written.includes('approval needed'), 'the prompt');
     const rejected = expect(answer).rejects.toBeInstanceOf(Interrupted);
     await session.close();
     await rejected;
@@ -130,9 +125,10 @@ describe('ink session', () => {
   it('Ctrl-C in raw mode reaches the interrupt handler (the run command’s SIGINT path by default)', async () => {
     let interrupted = 0;
     const { keyboard, session } = open({ onInterrupt: () => interrupted++ });
-    await settle();
+    // Raw mode on means ink has started listening for keys.
+    await eventually(() => keyboard.rawModes.at(-1) === true, 'raw mode');
     keyboard.press('\u0003');
-    await settle();
+    await eventually(() => interrupted > 0, 'the interrupt handler');
     expect(interrupted).toBe(1);
     await session.close();
   });

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../src/office/events.js';
 import { OfficeApp } from '../../src/ui/office-app.js';
 import { createUiStore } from '../../src/ui/ui-store.js';
+import { untilFrame } from '../helpers/ink-frames.js';
 
 const T = '20261123-ab12';
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 afterEach(() => cleanup());
 
@@ -14,7 +14,7 @@ afterEach(() => cleanup());
 function mount(clock: { now: number }) {
   const store = createUiStore({ now: () => clock.now });
   const app = render(<OfficeApp store={store} onCtrlC={() => {}} clock={() => clock.now} />);
-  return { store, app, frame: () => app.lastFrame() ?? '' };
+  return { store, app };
 }
 
 const script: LoopEvent[] = [
@@ -78,12 +78,11 @@ const script: LoopEvent[] = [
 describe('live view', () => {
   it('shows the task, each subtask with status and iteration, the running step with its elapsed time, finished steps, model spend and fallbacks', async () => {
     const clock = { now: 10_000 };
-    const { store, frame } = mount(clock);
+    const { store, app } = mount(clock);
     for (const event of script) store.reporter.emit(event);
     clock.now = 17_000;
-    await settle();
 
-    const text = frame();
+    const text = await untilFrame(app, (f) => f.includes('7s — parsed 30 of 42 files'), 'the last event');
     expect(text).toContain(`task ${T}`);
     expect(text).toContain('"trace checkout to chargeCard in ./src"');
     expect(text).toMatch(/index running · iteration 1 · Index \.\/src/);
@@ -95,7 +94,7 @@ describe('live view', () => {
   });
 
   it('shows review verdicts, failed steps with their error, and how the task ended', async () => {
-    const { store, frame } = mount({ now: 0 });
+    const { store, app } = mount({ now: 0 });
     const events: LoopEvent[] = [
       ...script.slice(0, 4),
       {
@@ -126,9 +125,8 @@ describe('live view', () => {
       },
     ];
     for (const event of events) store.reporter.emit(event);
-    await settle();
 
-    const text = frame();
+    const text = await untilFrame(app, (f) => f.includes('office: escalated'), 'the end of the task');
     expect(text).toMatch(/✘ idx index_code 2\.5 s — src\/broken\.ts: unexpected token/);
     expect(text).toMatch(/review index #1 ESCALATE \(rules\) the index failed twice/);
     expect(text).toMatch(/! index escalated/);
@@ -162,8 +160,7 @@ describe('live view', () => {
       });
       store.reporter.emit({ type: 'fallback', task_id: T, role: 'plan', reason: `reason ${i}` });
     }
-    await settle();
-    const lines = (app.lastFrame() ?? '').split('\n');
+    const lines = (await untilFrame(app, (f) => f.includes('reason 9'), 'the last fallback')).split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     expect(lines.join('\n')).toContain('… 6 more subtasks');
   });
