@@ -149,6 +149,30 @@ export interface LanguageAdapter<Facts = unknown> {
   ): Promise<LinkedGraph>;
 }
 
+/**
+ * The symbol of library code handed a function of the tree at one call site (a hop of a path): no file in the tree,
+ * named by what was called (`arr.forEach`, `threading.Thread`), one per call site so that two callers never share it.
+ */
+export function externalSymbol(
+  name: string,
+  path: string,
+  line: number,
+  column: number,
+  language: string,
+): CodeSymbol {
+  return {
+    id: `<external>#${name}@${path}:${line}:${column}`,
+    name,
+    qualified_name: name,
+    kind: 'external',
+    file: '',
+    line: 1,
+    column: 1,
+    end_line: 1,
+    language,
+  };
+}
+
 /** Cost of an edge kind for path search: every precise hop costs 1; a heuristic hop costs more than any precise path. */
 export function edgeCost(kind: EdgeKind): number {
   return kind === 'heuristic' ? 1_000 : 1;

@@ -56,8 +56,16 @@ export function boundValue(
         inner === 'ObjectExpression';
       return declares ? boundValue(st, node.expression, name, options) : expr(st, node);
     }
-    default:
-      return expr(st, node);
+    default: {
+      // `const handler = debounce(function () {...})`: the function handed to the call is known by the name.
+      const outer = st.bindingName;
+      st.bindingName = name;
+      try {
+        return expr(st, node);
+      } finally {
+        st.bindingName = outer;
+      }
+    }
   }
 }
 

@@ -2,7 +2,12 @@
 import type { ClassDeclaration, ClassExpression, ClassMethod, Node } from '@babel/types';
 import { annotationShape, heritageShape, keyName } from './annotations.js';
 import { boundValue } from './extract-bindings.js';
-import { declareTypeParameters, functionSymbol, inlineFunction } from './extract-declarations.js';
+import {
+  computedName,
+  declareTypeParameters,
+  functionSymbol,
+  inlineFunction,
+} from './extract-declarations.js';
 import { expr } from './extract-expressions.js';
 import { type ExtractState, positionOf } from './extract-state.js';
 import { statements } from './extract.js';
@@ -25,6 +30,7 @@ export function classNode(st: ExtractState, node: ClassNode, name: string): Shap
   const c = st.cls.length;
   const fact: ClassFact = { n: name, s: classSymbol, no: positionOf(node.id ?? node).offset, mem: [] };
   st.cls.push(fact);
+  st.classOf.set(node, c);
   for (const decorator of node.decorators ?? []) expr(st, decorator.expression);
   if (node.superClass) fact.sup = expr(st, node.superClass);
   if (node.implements && node.implements.length > 0) {
@@ -68,10 +74,15 @@ function classMembers(
       if (member.computed) expr(st, member.key);
       const thisShape = member.static ? statics : instance;
       if (name === undefined) {
+        // `[Symbol.iterator]() {}`: named `Class[Symbol.iterator]`, as TypeScript shows it.
+        const shown = computedName(member.key);
         st.nested(() => {
-          st.owner = classSymbol;
           st.thisShape = thisShape;
-          inlineFunction(st, member);
+          inlineFunction(st, member, {
+            name: shown,
+            qualified: `${st.sym[classSymbol]!.q}${shown}`,
+            kind: 'method',
+          });
         });
         continue;
       }

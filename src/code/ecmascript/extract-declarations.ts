@@ -54,23 +54,52 @@ export function functionSymbol(st: ExtractState, node: FunctionNode, options: Fu
     ...(options.qualified !== undefined ? { q: options.qualified } : {}),
   });
   const symbol = st.sym[s]!;
+  st.fnSymbols.set(node, s);
   st.nested(() => {
     st.owner = s;
+    st.bindingName = undefined;
     st.prefix = `${symbol.q}.`;
     if (node.type !== 'ArrowFunctionExpression') st.thisShape = options.thisShape ?? { k: 'this', s };
     const returns: Shape[] = [];
-    const returnType = functionBody(st, node, returns, false);
+    const contextual = st.contextual;
+    st.contextual = false;
+    const returnType = functionBody(st, node, returns, contextual);
     if (returnType) symbol.rt = returnType;
     if (returns.length > 0) symbol.r = returns;
   });
   return s;
 }
 
-/** A function nobody names (a callback): its calls belong to the enclosing symbol. */
-export function inlineFunction(st: ExtractState, node: FunctionNode): void {
-  st.nested(() => {
-    if (node.type !== 'ArrowFunctionExpression') st.thisShape = undefined;
-    functionBody(st, node, [], true);
+/**
+ * A function nobody names where it is defined: a callback passed inline, a computed-key method. Its parameters are
+ * typed by context (unknown here). Named by what `named` says (a computed key), else by its own name. An anonymous
+ * arrow shares its container's `this` and `arguments`: it is part of the function that writes it (`in`), its calls
+ * are that function's calls, as an editor's call hierarchy shows them, and no edge goes into it. An anonymous
+ * `function` is a function of its own, named after the binding whose initialiser passes it to a call
+ * (`const handler = debounce(function () {...})` is `handler`), else `<function>`.
+ */
+export function inlineFunction(
+  st: ExtractState,
+  node: FunctionNode,
+  named?: { name: string; qualified: string; kind: SymbolFact['k'] },
+): number {
+  const own = node.type === 'FunctionExpression' ? node.id?.name : undefined;
+  const arrow = node.type === 'ArrowFunctionExpression';
+  const name = named?.name ?? own ?? (arrow ? '<arrow>' : (st.bindingName ?? '<function>'));
+  const kind = named?.kind ?? (arrow ? 'arrow' : 'function_expression');
+  const container = arrow && !named ? st.owner : undefined;
+  return st.nested(() => {
+    st.contextual = true;
+    const s = functionSymbol(st, node, {
+      name,
+      kind,
+      declNode: node,
+      nameNode: node,
+      ...(named ? { qualified: named.qualified } : {}),
+      ...(arrow ? {} : { thisShape: { k: 'q' } as Shape }),
+    });
+    if (container !== undefined) st.sym[s]!.in = container;
+    return s;
   });
 }
 
@@ -184,10 +213,16 @@ export function objectLiteral(
     const key = prop.computed ? undefined : keyName(prop.key);
     if (prop.type === 'ObjectMethod') {
       if (inline || key === undefined) {
-        st.nested(() => {
+        const shown = key ?? computedName(prop.key);
+        const s = st.nested(() => {
           st.thisShape = self;
-          inlineFunction(st, prop);
+          return inlineFunction(st, prop, {
+            name: shown,
+            qualified: `${st.prefix}${shown}`,
+            kind: 'object_method',
+          });
         });
+        if (key !== undefined) fact.p.push({ n: key, v: { k: 'fn', s } });
         continue;
       }
       const kind = prop.kind === 'get' ? 'getter' : prop.kind === 'set' ? 'setter' : 'object_method';
@@ -278,6 +313,22 @@ export function namespaceDeclaration(st: ExtractState, node: TSModuleDeclaration
       } else visit(st, statement);
     }
   });
+}
+
+/** How a computed key is shown in a symbol's name: `[Symbol.iterator]`, `[key]`. */
+export function computedName(key: Node): string {
+  const text =
+    key.type === 'MemberExpression' &&
+    !key.computed &&
+    key.object.type === 'Identifier' &&
+    key.property.type === 'Identifier'
+      ? `${key.object.name}.${key.property.name}`
+      : key.type === 'Identifier'
+        ? key.name
+        : key.type === 'StringLiteral'
+          ? JSON.stringify(key.value)
+          : 'computed';
+  return `[${text}]`;
 }
 
 /** The names a declaration introduces (for `export <declaration>`). */

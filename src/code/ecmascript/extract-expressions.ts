@@ -61,8 +61,7 @@ export function expr(st: ExtractState, node: Node): Shape {
       return assignment(st, node);
     case 'ArrowFunctionExpression':
     case 'FunctionExpression':
-      inlineFunction(st, node);
-      return OPAQUE;
+      return { k: 'fn', s: inlineFunction(st, node) };
     case 'ClassExpression':
       return classNode(st, node, node.id?.name ?? 'anonymous');
     case 'ObjectExpression':
@@ -188,6 +187,7 @@ export function recordCall(
   callee: Shape,
   token: { node: Node; name: string },
   args: CallFact['a'],
+  callNode?: Node,
 ): number {
   const at = positionOf(token.node);
   const fact: CallFact = {
@@ -200,7 +200,9 @@ export function recordCall(
     nm: token.name,
   };
   if (args) fact.a = args;
-  return st.addCall(fact);
+  const index = st.addCall(fact);
+  if (callNode) st.callOf.set(callNode, index);
+  return index;
 }
 
 function call(st: ExtractState, node: CallExpression | OptionalCallExpression): Shape {
@@ -219,20 +221,20 @@ function call(st: ExtractState, node: CallExpression | OptionalCallExpression): 
     const args = argumentsOf(st, node.arguments);
     if (st.classIndex === undefined) return UNKNOWN;
     const base: Shape = { k: 'sup', c: st.classIndex };
-    recordCall(st, 's', base, nameToken(callee, node), args);
+    recordCall(st, 's', base, nameToken(callee, node), args, node);
     return OPAQUE;
   }
   const es5 = es5ClassCall(st, node);
   if (es5) return es5;
   const f = expr(st, callee);
   const args = argumentsOf(st, node.arguments);
-  return { k: 'r', i: recordCall(st, 'c', f, nameToken(callee, node), args) };
+  return { k: 'r', i: recordCall(st, 'c', f, nameToken(callee, node), args, node) };
 }
 
 function newExpression(st: ExtractState, node: NewExpression): Shape {
   const f = expr(st, node.callee);
   const args = argumentsOf(st, node.arguments);
-  const call: Shape = { k: 'r', i: recordCall(st, 'n', f, nameToken(node.callee, node), args) };
+  const call: Shape = { k: 'r', i: recordCall(st, 'n', f, nameToken(node.callee, node), args, node) };
   // `new Map<string, Lane>()`: a library class constructed with type arguments is an instance of that type, as an
   // annotation would say (what its methods return is then known).
   const typeArgs = node.typeArguments?.params;
@@ -251,7 +253,7 @@ function newExpression(st: ExtractState, node: NewExpression): Shape {
 function taggedTemplate(st: ExtractState, node: TaggedTemplateExpression): Shape {
   const f = expr(st, node.tag);
   visitChildren(st, node.quasi);
-  return { k: 'r', i: recordCall(st, 'c', f, nameToken(node.tag, node), undefined) };
+  return { k: 'r', i: recordCall(st, 'c', f, nameToken(node.tag, node), undefined, node) };
 }
 
 function jsxName(st: ExtractState, name: Node): { shape: Shape; text: string } {
@@ -303,6 +305,7 @@ function jsxElement(st: ExtractState, node: JSXElement): void {
       name.shape,
       { node: opening.name, name: name.text },
       named.length > 0 ? named : undefined,
+      node,
     );
   jsxChildren(st, node);
 }

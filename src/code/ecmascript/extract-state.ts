@@ -59,6 +59,19 @@ export class ExtractState implements TypeContext {
   /** `this.x = value` inside a plain function: fields if the function turns out to be a constructor. */
   readonly thisAssigns = new Map<number, Array<{ n: string; v: Shape }>>();
 
+  /** The symbol of each function node (what the value-flow walker needs to name them). */
+  readonly fnSymbols = new Map<Node, number>();
+  /** The class fact of each class node, and the call fact of each call, `new`, `super(...)` and JSX element. */
+  readonly classOf = new Map<Node, number>();
+  readonly callOf = new Map<Node, number>();
+  /** The next function walked is a callback whose parameters are typed by context. */
+  contextual = false;
+  /**
+   * The binding whose initialiser is being read (`const handler = debounce(...)`): an anonymous function passed to
+   * a call there is named after it.
+   */
+  bindingName: string | undefined;
+
   scope = new Scope(undefined, true);
   /** The symbol that owns calls made here. */
   owner = 0;

@@ -14,6 +14,7 @@ import { expr } from './extract-expressions.js';
 import { moduleDeclaration } from './extract-modules.js';
 import { ExtractState, OPAQUE } from './extract-state.js';
 import { type EcmascriptFacts, FACTS_VERSION, type Shape } from './facts.js';
+import { walkFlow } from './flow.js';
 import { dialectOf, parseSource } from './parse.js';
 import { addTypeMeaning, addValue, Scope } from './scopes.js';
 import { outermostBodies, surfaceDigest } from './surface.js';
@@ -272,6 +273,12 @@ export function extractFacts(text: string, path: string): EcmascriptFacts {
     deps: [...st.deps],
   };
   if (st.cjs.length > 0) facts.cjs = st.cjs;
+  if ('ast' in parsed) {
+    const flow = walkFlow(st, parsed.ast.program, text);
+    facts.fl = flow.unit;
+    facts.fc = flow.callOps;
+    if (flow.esm) facts.esm = true;
+  }
   if ('error' in parsed) facts.err = parsed.error;
   else if (dialect !== 'js') {
     const bodies = outermostBodies(st.sealedBodies);

@@ -1,10 +1,11 @@
 // JS/TS adapter facts: what `extract` records about one file, as compact JSON the indexer caches by content hash.
 // Facts never contain the file's path (two files with the same text share facts); `link` adds it.
 import { z } from 'zod';
+import { type FlowUnit, isFlowUnit } from '../flow/ir.js';
 import { symbolKinds } from '../model.js';
 
 /** Bump when the facts format or what extraction records changes: cached facts of another version are re-extracted. */
-export const FACTS_VERSION = 'ecmascript-facts-4';
+export const FACTS_VERSION = 'ecmascript-facts-5';
 
 /**
  * A shape: a small, unevaluated description of a value, resolved to classes/functions at link time
@@ -116,6 +117,8 @@ export const symbolFactSchema = z.strictObject({
   rt: shapeSchema.optional(),
   /** Shapes of the returned expressions (arrow expression bodies included). */
   r: z.array(shapeSchema).optional(),
+  /** An anonymous callback written inline: part of symbol `in` (its calls are that symbol's; it is no node). */
+  in: idx.optional(),
 });
 export type SymbolFact = z.infer<typeof symbolFactSchema>;
 
@@ -238,5 +241,10 @@ export const ecmascriptFactsSchema = z.strictObject({
   sh: z.string().optional(),
   /** TypeScript: the outermost sealed bodies, [start, end) offsets in order (surface.ts). */
   sb: z.array(z.tuple([idx, idx])).optional(),
+  /** The file's value-flow unit (flow.ts), and the flow op of each call fact (-1: none). */
+  fl: z.custom<FlowUnit>(isFlowUnit, { message: 'not a value-flow unit of this version' }).optional(),
+  fc: z.array(z.int().min(-1)).optional(),
+  /** The file has ES module syntax (`import x from` it reads `default`). */
+  esm: z.literal(true).optional(),
 });
 export type EcmascriptFacts = z.infer<typeof ecmascriptFactsSchema>;

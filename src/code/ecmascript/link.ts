@@ -1,8 +1,20 @@
 // JS/TS linking: turns every file's facts into symbols and call edges, and leaves what needs the checker pending.
-import type { CallEdge, CallSite, CodeSymbol, LinkContext, SourceFile } from '../model.js';
-import { CallResolver, type Target } from './calls.js';
+import { FLOW_VERSION, type FlowUnit } from '../flow/ir.js';
+import { jsNatives } from '../flow/natives-js.js';
+import type { FlowFile, SeededTarget } from '../flow/program.js';
+import { solveFlow } from '../flow/solver.js';
+import {
+  type CallEdge,
+  type CallSite,
+  type CodeSymbol,
+  type EdgeKind,
+  externalSymbol,
+  type LinkContext,
+  type SourceFile,
+} from '../model.js';
+import { CallResolver, type Resolution, type Target } from './calls.js';
 import { extractedInThisProcess, extractFacts } from './extract.js';
-import { type CallFact, type EcmascriptFacts, ecmascriptFactsSchema } from './facts.js';
+import { type CallFact, type EcmascriptFacts, ecmascriptFactsSchema, type SymbolFact } from './facts.js';
 import { heuristicCandidates, methodsByName } from './heuristics.js';
 import { Hierarchy } from './hierarchy.js';
 import { ModuleConfig, ModuleResolver } from './modules.js';
@@ -53,7 +65,7 @@ export class LinkedProgram {
     this.resolver = new CallResolver(this.ev, this.hierarchy);
     this.ev.callResult = this.resolver.callResult;
     for (const record of this.records) this.addSymbols(record);
-    for (const record of this.records) this.linkFile(record);
+    this.link();
   }
 
   private addSymbols(record: FileRecord): void {
@@ -65,6 +77,7 @@ export class LinkedProgram {
       seen.set(fact.q, count);
       const id = `${record.path}#${fact.q}${count > 1 ? `~${count}` : ''}`;
       ids.push(id);
+      if (fact.in !== undefined) continue;
       this.symbols.push({
         id,
         name: fact.n,
@@ -87,8 +100,17 @@ export class LinkedProgram {
     return this.byId.get(id);
   }
 
+  /** The id of symbol `s` of file `f`; undefined for an inline callback, which is no node of the graph. */
   symbolId(f: number, s: number): string | undefined {
-    return this.symbolIds[f]?.[s];
+    return this.records[f]?.facts.sym[s]?.in === undefined ? this.symbolIds[f]?.[s] : undefined;
+  }
+
+  /** The node whose code symbol `s` of file `f` is: itself, or for an inline callback the function holding it. */
+  ownerId(f: number, s: number): string | undefined {
+    const sym = this.records[f]?.facts.sym;
+    let at = s;
+    for (let hops = 0; sym?.[at]?.in !== undefined && hops < 64; hops++) at = sym[at]!.in!;
+    return this.symbolIds[f]?.[at];
   }
 
   /**
@@ -135,66 +157,182 @@ export class LinkedProgram {
     at: { f: number; line: number; column: number },
   ): CallEdge | undefined {
     const to = this.symbolId(target.f, target.s);
-    if (!to) return undefined;
+    return to ? this.addEdgeById(from, to, target.kind, at, target.note) : undefined;
+  }
+
+  private addEdgeById(
+    from: string,
+    to: string,
+    kind: EdgeKind,
+    at: { f: number; line: number; column: number },
+    note: string | undefined,
+  ): CallEdge | undefined {
     const key = `${from}\0${to}\0${at.f}:${at.line}:${at.column}`;
     if (this.edgeKeys.has(key)) return undefined;
     this.edgeKeys.add(key);
-    const edge: CallEdge = { from, to, kind: target.kind, call: this.site(at.f, at.line, at.column) };
-    if (target.note) edge.note = target.note;
+    const edge: CallEdge = { from, to, kind, call: this.site(at.f, at.line, at.column) };
+    if (note) edge.note = note;
     this.edges.push(edge);
     return edge;
   }
 
-  private linkFile(record: FileRecord): void {
-    const f = record.index;
-    for (const call of record.facts.calls) {
-      const from = this.symbolId(f, call.o);
-      if (!from) continue;
-      const site = { f, line: call.l, column: call.c };
-      const resolution = this.resolver.resolve(f, call.f, call.t);
-      // The same target may be reached precisely and by dispatch (a union of a class and its subclass): keep precise.
-      const targets = resolution.targets.sort(
-        (a, b) => Number(a.kind === 'dispatch') - Number(b.kind === 'dispatch'),
-      );
-      for (const target of targets) this.addEdge(from, target, site);
-      if (resolution.targets.length === 0) {
-        const untyped = resolution.any || (resolution.unknown && !record.typescript);
-        if (untyped && call.t === 'c' && call.f.k === 'm') {
-          this.methods ??= methodsByName(this.records);
-          for (const candidate of heuristicCandidates(this.methods, call.nm))
-            this.addEdge(
-              from,
-              { ...candidate, kind: 'heuristic', note: 'matched by method name: receiver is untyped' },
-              site,
-            );
-        } else if (resolution.unknown && record.typescript && !resolution.external) {
-          this.pending.push({ id: `${record.path}@${call.off}`, f, call, owner: from });
-        }
-      }
-      for (const arg of call.a ?? []) {
-        const argSite = { f, line: arg.l, column: arg.c };
-        for (const value of this.ev.evaluate(f, arg.v))
-          if (value.k === 'fn') this.addEdge(from, { f: value.f, s: value.s, kind: 'callback' }, argSite);
-      }
+  /**
+   * Links every call: the value-flow solver runs the files' flow units, seeded at each call with what the type layer
+   * resolved there (declared types, interfaces, the hierarchy); a call neither resolves is guessed by name when its
+   * receiver is untyped, or left pending for the checker in TypeScript.
+   */
+  private link(): void {
+    const resolutions = this.records.map((record) =>
+      record.facts.calls.map((call) => this.resolver.resolve(record.index, call.f, call.t)),
+    );
+    const numbers = this.symbolNumbers();
+    const factOfOp = this.records.map((record) => {
+      const map = new Map<number, number>();
+      (record.facts.fc ?? []).forEach((op, fact) => {
+        if (op >= 0) map.set(op, fact);
+      });
+      return map;
+    });
+    const files: FlowFile[] = this.records.map((record) => ({
+      unit: record.facts.fl ?? EMPTY_UNIT,
+      path: record.path,
+      symbols: numbers[record.index]!,
+      module: record.index,
+      resolve: (specifier) => {
+        const target = this.ev.resolveModule(record.index, specifier);
+        return typeof target === 'number' ? { module: target } : { external: packageName(specifier) };
+      },
+    }));
+    const esModules = new Set(
+      this.records.filter((record) => record.facts.esm).map((record) => record.index),
+    );
+    const facts = this.allSymbolFacts();
+    const result = solveFlow(
+      {
+        language: 'js',
+        files,
+        symbolCount: facts.length,
+        moduleCount: this.records.length,
+        esModules,
+        seeds: (f, op) => {
+          const fact = factOfOp[f]!.get(op);
+          if (fact === undefined) return undefined;
+          return this.seedsOf(resolutions[f]![fact]!, numbers, facts, !this.records[f]!.typescript);
+        },
+        nameOf: (symbol) => facts[symbol]?.q ?? '?',
+      },
+      jsNatives,
+    );
+    // Edges leave a callback written inline from the function holding it, and none enter it.
+    const from: Array<string | undefined> = [];
+    const to: Array<string | undefined> = [];
+    this.records.forEach((record) => {
+      record.facts.sym.forEach((_, s) => {
+        from.push(this.ownerId(record.index, s));
+        to.push(this.symbolId(record.index, s));
+      });
+    });
+    const hops = result.hops.map((hop) =>
+      externalSymbol(hop.name, this.records[hop.file]!.path, hop.line, hop.column, 'javascript'),
+    );
+    for (const hop of hops) {
+      from.push(hop.id);
+      to.push(hop.id);
     }
-    this.implicitSuperCalls(record);
+    const kept = result.edges.filter((edge) => from[edge.from] !== undefined && to[edge.to] !== undefined);
+    // A library hop is shown only when it leads to a node.
+    const leading = new Set(kept.filter((edge) => edge.kind === 'callback').map((edge) => from[edge.from]));
+    this.symbols.push(...hops.filter((hop) => leading.has(hop.id)));
+    for (const edge of kept) {
+      const target = to[edge.to]!;
+      if (edge.kind === 'external' && !leading.has(target)) continue;
+      this.addEdgeById(
+        from[edge.from]!,
+        target,
+        edge.kind,
+        { f: edge.file, line: edge.line, column: edge.column },
+        edge.note,
+      );
+    }
+    const unresolved = new Set(result.unresolved.map((call) => `${call.file}:${call.op}`));
+    for (const record of this.records) {
+      const ops = record.facts.fc ?? [];
+      record.facts.calls.forEach((call, fact) => {
+        const op = ops[fact] ?? -1;
+        if (op >= 0 && !unresolved.has(`${record.index}:${op}`)) return;
+        this.unresolvedCall(record, call, resolutions[record.index]![fact]!, op < 0);
+      });
+    }
   }
 
-  /** A class without a constructor runs its base class's constructor when constructed. */
-  private implicitSuperCalls(record: FileRecord): void {
+  /** Global symbol number of each file's symbols (inline callbacks included), as the flow solver numbers them. */
+  private symbolNumbers(): number[][] {
+    let next = 0;
+    return this.symbolIds.map((ids) => ids.map(() => next++));
+  }
+
+  /** Every symbol fact of the tree, in the solver's numbering. */
+  private allSymbolFacts(): SymbolFact[] {
+    return this.records.flatMap((record) => record.facts.sym);
+  }
+
+  /**
+   * What the type layer found for a call, as flow seeds: functions only (a class is no callee of its own). In
+   * TypeScript they are declared types and seed every call; in JavaScript the syntactic evaluator guesses, and its
+   * answer stands in only where no value reached the call (`fallback`).
+   */
+  private seedsOf(
+    resolution: Resolution,
+    numbers: number[][],
+    facts: readonly SymbolFact[],
+    fallback: boolean,
+  ): SeededTarget[] {
+    const seeds: SeededTarget[] = [];
+    for (const target of resolution.targets) {
+      if (target.kind === 'heuristic') continue;
+      const symbol = numbers[target.f]?.[target.s];
+      if (symbol === undefined || facts[symbol]?.k === 'class') continue;
+      seeds.push({
+        symbol,
+        kind: target.kind,
+        ...(target.note ? { note: target.note } : {}),
+        ...(fallback ? { fallback: true as const } : {}),
+      });
+    }
+    return seeds;
+  }
+
+  /** A call the flow did not resolve: the type layer's targets (when the flow had no op for it), a guess, or the checker. */
+  private unresolvedCall(record: FileRecord, call: CallFact, resolution: Resolution, noFlow: boolean): void {
     const f = record.index;
-    record.facts.cls.forEach((fact, c) => {
-      if (fact.ctor !== undefined || !fact.sup || fact.fnc) return;
-      const from = this.symbolId(f, fact.s);
-      const symbol = record.facts.sym[fact.s];
-      if (!from || !symbol) return;
-      const site = { f, line: symbol.l, column: symbol.c };
-      const resolution = this.resolver.resolve(f, { k: 'sup', c }, 's');
-      for (const target of resolution.targets)
-        this.addEdge(from, { ...target, note: 'implicit super()' }, site);
-    });
+    const from = this.ownerId(f, call.o);
+    if (!from) return;
+    const site = { f, line: call.l, column: call.c };
+    if (noFlow) for (const target of resolution.targets) this.addEdge(from, target, site);
+    if (resolution.targets.length > 0) return;
+    const untyped = resolution.any || (resolution.unknown && !record.typescript);
+    if (untyped && call.t === 'c' && call.f.k === 'm') {
+      this.methods ??= methodsByName(this.records);
+      for (const candidate of heuristicCandidates(this.methods, call.nm))
+        this.addEdge(
+          from,
+          { ...candidate, kind: 'heuristic', note: 'matched by method name: receiver is untyped' },
+          site,
+        );
+    } else if (resolution.unknown && record.typescript && !resolution.external) {
+      this.pending.push({ id: `${record.path}@${call.off}`, f, call, owner: from });
+    }
   }
 }
+
+/** The package a bare specifier names (`lodash/fp` → `lodash`, `@scope/pkg/x` → `@scope/pkg`); others as written. */
+function packageName(specifier: string): string {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return specifier;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+const EMPTY_UNIT: FlowUnit = { v: FLOW_VERSION, n: 2, f: [], c: [], a: [], o: [] };
 
 /** Facts as the indexer hands them back (possibly from a cache on disk): checked, and re-extracted if unusable. */
 function usableFacts(file: SourceFile, facts: unknown): EcmascriptFacts {

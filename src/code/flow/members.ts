@@ -61,7 +61,8 @@ export class Members {
         this.#ownInto(value, key, v);
         if (key === ANY_KEY) return;
         if (kind === 'obj') this.#nativeMember(s.allocKinds[a]!, value, key, v);
-        if (kind === 'proto' && s.values.kind[a] === 'cls' && this.#declares(s.classes[a]!, key)) return;
+        if (kind === 'proto' && s.values.kind[a] === 'cls' && this.#declares(s.classes[s.values.a[a]!]!, key))
+          return;
         if (kind !== 'module') this.#inherit(value, key, v);
         return;
       }

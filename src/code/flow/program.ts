@@ -19,11 +19,15 @@ export interface FlowFile {
   resolve(specifier: string, level: number | undefined): ImportTarget;
 }
 
-/** A call the type layer already resolved (TypeScript declarations): the solver runs these callees too. */
+/**
+ * A callee the type layer found for a call. Declared types (TypeScript) seed the call from the start, beside what
+ * flows there; a weaker guess (`fallback`) is used only if no value of the tree reached the call.
+ */
 export interface SeededTarget {
   readonly symbol: number;
   readonly kind: EdgeKind;
   readonly note?: string;
+  readonly fallback?: true;
 }
 
 export interface FlowProgram {

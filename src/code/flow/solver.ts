@@ -8,7 +8,7 @@
 import { type CallContext, Calls, type How, type NativeModel } from './calls.js';
 import { ANY_KEY, type CallOp, EXPORTS_VAR, MODULE_VAR, type Op } from './ir.js';
 import { Members } from './members.js';
-import type { FlowProgram, FlowResult, UnresolvedCall } from './program.js';
+import type { FlowProgram, FlowResult, SeededTarget, UnresolvedCall } from './program.js';
 import { type At, FlowState } from './state.js';
 import { UNKNOWN_VALUE } from './values.js';
 
@@ -33,6 +33,7 @@ class FlowSolver {
   readonly #sourceCalls: PendingCall[] = [];
   readonly #keyed: Array<{ k: number; apply: (key: string) => void }> = [];
   readonly #declared: Array<{ d: number; type: number }> = [];
+  readonly #seeds = new Map<number, readonly SeededTarget[]>();
   readonly #hasAccessors: boolean;
   readonly #starModules = new Set<number>();
 
@@ -115,6 +116,8 @@ class FlowSolver {
       });
     }
     for (const pending of this.#sourceCalls) {
+      if (!calls.resolved.has(pending.ctx.id))
+        this.#seed(pending.ctx, pending.call, pending.file, (seed) => seed.fallback === true);
       if (calls.reached.has(pending.ctx.id) || pending.call.i) continue;
       calls.external(pending.ctx, pending.ctx.name);
     }
@@ -346,11 +349,9 @@ class FlowSolver {
       name: op.x ?? op.m ?? '',
     };
     this.#sourceCalls.push({ file: f, op: index, call: op, ctx });
-    const thisVar = op.r === undefined ? undefined : v(op.r);
-    for (const seed of s.program.seeds?.(f, index) ?? []) {
-      const how: How = { kind: seed.kind, ...(seed.note ? { note: seed.note } : {}) };
-      calls.invoke(s.fnValue(seed.symbol), ctx, thisVar === undefined ? how : { ...how, thisVar });
-    }
+    const seeds = s.program.seeds?.(f, index) ?? [];
+    if (seeds.length > 0) this.#seeds.set(ctx.id, seeds);
+    this.#seed(ctx, op, f, (seed) => !seed.fallback);
     if (op.sup !== undefined) {
       this.#superCall(f, op, ctx);
       return;
@@ -370,6 +371,16 @@ class FlowSolver {
       return;
     }
     if (op.f !== undefined) s.prop.on(v(op.f), (value) => calls.invoke(value, ctx, { kind: 'direct' }));
+  }
+
+  /** Runs the seeded callees of a call that `which` selects. */
+  #seed(ctx: CallContext, op: CallOp, f: number, which: (seed: SeededTarget) => boolean): void {
+    const thisVar = op.r === undefined ? undefined : this.s.var(f, op.r);
+    for (const seed of this.#seeds.get(ctx.id) ?? []) {
+      if (!which(seed)) continue;
+      const how: How = { kind: seed.kind, ...(seed.note ? { note: seed.note } : {}) };
+      this.calls.invoke(this.s.fnValue(seed.symbol), ctx, thisVar === undefined ? how : { ...how, thisVar });
+    }
   }
 
   /** `super(...)`, `super.m(...)` (JS) and `super().m(...)` (Python) inside class `op.sup`. */

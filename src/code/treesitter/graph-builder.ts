@@ -1,6 +1,14 @@
 // Graph builder (code intelligence): symbols with stable ids and deduplicated call edges, shared by the
 // tree-sitter languages; it also applies the rule that a heuristic edge never stands beside a precise one.
-import type { CallEdge, CallSite, CodeSymbol, EdgeKind, LinkedGraph, SymbolKind } from '../model.js';
+import {
+  type CallEdge,
+  type CallSite,
+  type CodeSymbol,
+  type EdgeKind,
+  externalSymbol,
+  type LinkedGraph,
+  type SymbolKind,
+} from '../model.js';
 
 export interface SymbolSpec {
   readonly file: string;
@@ -77,20 +85,14 @@ export class GraphBuilder {
     return id;
   }
 
-  /**
-   * Adds the symbol of library code handed a function of the tree at one call site (a hop): no file in the tree,
-   * named by what was called (`threading.Thread`, `Promise.then`).
-   */
-  addExternal(name: string): string {
-    return this.addSymbol({
-      file: '',
-      name,
-      qualifiedName: name,
-      kind: 'external',
-      line: 1,
-      column: 1,
-      endLine: 1,
-    });
+  /** Adds the symbol of library code handed a function of the tree at one call site (see `externalSymbol`). */
+  addExternal(name: string, path: string, line: number, column: number): string {
+    const symbol = externalSymbol(name, path, line, column, this.language);
+    if (!this.#ids.has(symbol.id)) {
+      this.#ids.add(symbol.id);
+      this.#symbols.push(symbol);
+    }
+    return symbol.id;
   }
 
   /** Adds the edges of one call site; targets are deduplicated, a target reached precisely wins over a guess. */

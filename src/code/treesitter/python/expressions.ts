@@ -209,6 +209,13 @@ export function elements(w: PyWalker, v: number, at: Node): number {
 function dictionary(w: PyWalker, node: Node): number {
   const { b } = w;
   const dict = b.into((d) => ({ o: 'new', d, a: b.alloc('d') }));
+  // A key written twice keeps its last value.
+  const last = new Map<string, Node>();
+  for (const item of node.namedChildren) {
+    const keyNode = item?.type === 'pair' ? item.childForFieldName('key') : null;
+    const key = keyNode ? keyOf(keyNode) : undefined;
+    if (key !== undefined && item) last.set(key, item);
+  }
   for (const item of node.namedChildren) {
     if (!item) continue;
     if (item.type === 'dictionary_splat') {
@@ -219,6 +226,7 @@ function dictionary(w: PyWalker, node: Node): number {
     const keyNode = item.childForFieldName('key');
     const value = expr(w, item.childForFieldName('value'));
     const key = keyNode ? keyOf(keyNode) : undefined;
+    if (key !== undefined && last.get(key) !== item) continue;
     if (key !== undefined) b.emit({ o: 'st', b: dict, p: key, s: value });
     else b.emit({ o: 'stk', b: dict, k: expr(w, keyNode), s: value });
   }

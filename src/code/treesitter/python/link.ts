@@ -120,7 +120,8 @@ export function linkPython(
     },
     pythonNatives,
   );
-  for (const hop of result.hops) ids.push(builder.addExternal(hop.name));
+  for (const hop of result.hops)
+    ids.push(builder.addExternal(hop.name, files[hop.file]!.path, hop.line, hop.column));
   const site = (file: number, line: number, column: number): CallSite => ({
     file: files[file]!.path,
     line,
