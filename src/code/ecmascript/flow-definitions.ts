@@ -73,9 +73,11 @@ function bindParameters(w: JsWalker, ctx: FunctionContext, params: readonly Node
       draft.d ??= [];
       draft.d.push([index, expr(w, inner.right)]);
     }
-    // `constructor(private repo: Repo)` stores the argument on the instance.
-    if (param.type === 'TSParameterProperty' && target.type === 'Identifier' && draft.th !== undefined)
-      b.emit({ o: 'st', b: draft.th, p: target.name, s: v });
+    // `constructor(private repo: Repo)` stores each call's argument on its instance.
+    if (param.type === 'TSParameterProperty' && target.type === 'Identifier') {
+      draft.pf ??= [];
+      draft.pf.push([index, target.name]);
+    }
   }
 }
 
@@ -191,11 +193,6 @@ function classMember(
       w.inFunction(ctx, () => statements(w, member.body));
       return;
     }
-    case 'TSDeclareMethod': {
-      const key = memberKey(member.key, member.computed);
-      if (key !== undefined && member.kind !== 'constructor') declared.push(key);
-      return;
-    }
     default:
       return;
   }
@@ -223,50 +220,44 @@ function fieldContext(
 export function objectValue(w: JsWalker, node: ObjectExpression): number {
   const { b } = w;
   const object = b.into((d) => ({ o: 'new', d, a: b.alloc('o') }));
-  // A key written twice keeps its last value (`{1: f, '1': g}` is `{1: g}`).
-  const last = new Map<string, Node>();
-  for (const prop of node.properties)
-    if (prop.type !== 'SpreadElement') {
-      const key = memberKey(prop.key, prop.computed);
-      if (
-        key !== undefined &&
-        !(prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set'))
-      )
-        last.set(key, prop);
-    }
+  const accessor = (prop: Node) =>
+    prop.type === 'ObjectMethod' && (prop.kind === 'get' || prop.kind === 'set');
+  // A later property of the same key replaces an earlier one (`{1: f, '1': g}` is `{1: g}`).
+  const winner = new Map<string, Node>();
   for (const prop of node.properties) {
-    if (prop.type !== 'SpreadElement') {
-      const key = memberKey(prop.key, prop.computed);
-      const winner = key === undefined ? undefined : last.get(key);
-      if (
-        winner !== undefined &&
-        winner !== prop &&
-        !(prop.type === 'ObjectMethod' && prop.kind !== 'method')
-      ) {
-        if (prop.type === 'ObjectMethod') functionValue(w, prop);
-        else expr(w, prop.value);
-        continue;
-      }
-    }
+    if (prop.type === 'SpreadElement' || accessor(prop)) continue;
+    const key = memberKey(prop.key, prop.computed);
+    if (key !== undefined) winner.set(key, prop);
+  }
+  // Known field by field while it stays a plain literal (no spread, accessor, computed key or `__proto__`).
+  let fields: Map<string, number> | undefined = new Map();
+  for (const prop of node.properties) {
     if (prop.type === 'SpreadElement') {
       b.emit({ o: 'star', d: object, s: expr(w, prop.argument) });
+      fields = undefined;
       continue;
     }
     const key = memberKey(prop.key, prop.computed);
-    if (prop.type === 'ObjectMethod') {
-      const value = functionValue(w, prop);
+    const value = prop.type === 'ObjectMethod' ? functionValue(w, prop) : expr(w, prop.value);
+    if (key === undefined) {
+      b.emit({ o: 'stk', b: object, k: expr(w, prop.key), s: value });
+      fields = undefined;
+    } else if (accessor(prop)) {
       const s = w.symbolOf(prop);
-      if (key === undefined) b.emit({ o: 'stk', b: object, k: expr(w, prop.key), s: value });
-      else if ((prop.kind === 'get' || prop.kind === 'set') && s !== undefined)
-        b.emit({ o: 'acc', b: object, p: key, ...(prop.kind === 'get' ? { g: s } : { t: s }) });
-      else b.emit({ o: 'st', b: object, p: key, s: value });
-      continue;
+      const kind = (prop as { kind?: string }).kind;
+      if (s !== undefined) b.emit({ o: 'acc', b: object, p: key, ...(kind === 'get' ? { g: s } : { t: s }) });
+      fields = undefined;
+    } else if (winner.get(key) !== prop) {
+      // Replaced by a later property of the same key.
+    } else if (key === '__proto__' && !prop.computed && prop.type === 'ObjectProperty') {
+      b.emit({ o: 'proto', d: object, s: value });
+      fields = undefined;
+    } else {
+      b.emit({ o: 'st', b: object, p: key, s: value });
+      fields?.set(key, value);
     }
-    const value = expr(w, prop.value);
-    if (key === '__proto__' && !prop.computed) b.emit({ o: 'proto', d: object, s: value });
-    else if (key !== undefined) b.emit({ o: 'st', b: object, p: key, s: value });
-    else b.emit({ o: 'stk', b: object, k: expr(w, prop.key), s: value });
   }
+  if (fields) w.ctx.names.track(object, fields);
   return object;
 }
 

@@ -51,8 +51,11 @@ export function expr(w: JsWalker, node: Node | null | undefined): number {
     case 'ThisExpression':
       return w.ctx.thisVar;
     case 'MemberExpression':
-    case 'OptionalMemberExpression':
-      return member(w, node);
+    case 'OptionalMemberExpression': {
+      const value = member(w, node);
+      w.ctx.names.escape(value);
+      return value;
+    }
     case 'CallExpression':
     case 'OptionalCallExpression':
       return call(w, node);
@@ -154,12 +157,29 @@ function member(
       ...w.site(node.property),
     }));
   }
-  const object = expr(w, node.object);
+  const object = memberBase(w, node.object);
   const name = memberKey(node.property, node.computed);
-  if (name !== undefined)
+  if (name !== undefined) {
+    const field = w.ctx.names.field(object, name);
+    if (field !== undefined) return field;
     return b.into((d) => ({ o: 'ld', d, b: object, p: name, ...w.site(node.property) }));
+  }
+  w.ctx.names.escape(object);
   const k = expr(w, node.property);
   return b.into((d) => ({ o: 'ldk', d, b: object, k, ...w.site(node.property) }));
+}
+
+/** The object of a member access: read without escaping (only its member is used). */
+export function memberBase(w: JsWalker, node: Node): number {
+  if (node.type === 'Identifier' && node.name !== 'undefined') return w.readForMember(node.name);
+  if (
+    (node.type === 'MemberExpression' || node.type === 'OptionalMemberExpression') &&
+    node.object.type !== 'Super'
+  )
+    return member(w, node);
+  if (node.type === 'ParenthesizedExpression' || node.type === 'TSNonNullExpression')
+    return memberBase(w, node.expression);
+  return expr(w, node);
 }
 
 /** The prototypes of class `index`'s bases (what `super.x` reads). */
@@ -264,7 +284,11 @@ function call(w: JsWalker, node: CallExpression | OptionalCallExpression): numbe
       if (cls && key !== undefined)
         return emitCall(w, node, { r: w.ctx.thisVar, sup: cls.index, m: key }, node.arguments, target);
     }
-    const r = expr(w, target.object);
+    const r = memberBase(w, target.object);
+    const field = key === undefined ? undefined : w.ctx.names.field(r, key);
+    // The method may change its object: it escapes.
+    w.ctx.names.escape(r);
+    if (field !== undefined) return emitCall(w, node, { f: field, r }, node.arguments, target);
     if (key !== undefined) return emitCall(w, node, { r, m: key }, node.arguments, target);
     return emitCall(w, node, { r, mk: expr(w, target.property) }, node.arguments, target);
   }
@@ -331,7 +355,7 @@ function assignment(w: JsWalker, node: Extract<Node, { type: 'AssignmentExpressi
   const op = node.operator;
   if (op === '=') {
     const value = expr(w, node.right);
-    assignTo(w, node.left, value, node.right);
+    if (!storeParameter(w, node.left, node.right)) assignTo(w, node.left, value, node.right);
     return value;
   }
   const before = expr(w, node.left);
@@ -339,6 +363,26 @@ function assignment(w: JsWalker, node: Extract<Node, { type: 'AssignmentExpressi
   const value = op === '||=' || op === '??=' || op === '&&=' ? b.merge([before, right]) : b.unknown();
   assignTo(w, node.left, value);
   return value;
+}
+
+/**
+ * `this.key = param` with a parameter not reassigned: recorded on the function (`pf`), so that each call stores its
+ * own argument on its own receiver. True when recorded (the store is then the solver's).
+ */
+function storeParameter(w: JsWalker, target: Node, value: Node): boolean {
+  const ctx = w.ctx;
+  const fn = ctx.fn;
+  if (!fn || ctx.node.type === 'ArrowFunctionExpression' || value.type !== 'Identifier') return false;
+  if (target.type !== 'MemberExpression' || target.object.type !== 'ThisExpression') return false;
+  const key = memberKey(target.property, target.computed);
+  const binding = w.resolve(value.name);
+  const param = binding ? ctx.params.get(binding.key) : undefined;
+  if (key === undefined || !binding || !param || w.scan.unstable.has(binding.key)) return false;
+  const reaching = ctx.names.reaching(binding.key);
+  if (reaching?.length !== 1 || reaching[0] !== param.v) return false;
+  fn.pf ??= [];
+  fn.pf.push([param.index, key]);
+  return true;
 }
 
 /** Assigns `value` to a target: an identifier, a member, or a pattern destructured by key and position. */
@@ -351,10 +395,15 @@ export function assignTo(w: JsWalker, target: Node | null | undefined, value: nu
       return;
     case 'MemberExpression':
     case 'OptionalMemberExpression': {
-      const object = target.object.type === 'Super' ? w.ctx.thisVar : expr(w, target.object);
+      const object = target.object.type === 'Super' ? w.ctx.thisVar : memberBase(w, target.object);
       const key = memberKey(target.property, target.computed);
-      if (key !== undefined) b.emit({ o: 'st', b: object, p: key, s: value, ...w.site(target.property) });
-      else b.emit({ o: 'stk', b: object, k: expr(w, target.property), s: value });
+      if (key !== undefined) {
+        w.ctx.names.setField(object, key, value);
+        b.emit({ o: 'st', b: object, p: key, s: value, ...w.site(target.property) });
+      } else {
+        w.ctx.names.escape(object);
+        b.emit({ o: 'stk', b: object, k: expr(w, target.property), s: value });
+      }
       return;
     }
     case 'ObjectPattern':

@@ -106,8 +106,15 @@ export class JsWalker {
     return undefined;
   }
 
-  /** The variable an identifier read here gives. */
+  /** The variable an identifier read here gives, as a value: a literal known field by field escapes. */
   read(name: string): number {
+    const v = this.readForMember(name);
+    this.ctx.names.escape(v);
+    return v;
+  }
+
+  /** The variable an identifier gives where only a member of it is read or written (`d.a`, `d.a = f`). */
+  readForMember(name: string): number {
     const binding = this.resolve(name);
     if (!binding) {
       if (name === 'module') return MODULE_VAR;

@@ -108,10 +108,27 @@ export class UnitBuilder {
 /** Which versions of each name reach a point. */
 export type Env = Map<string, readonly number[]>;
 
+/** The constant-key fields of fresh literals (by variable) that nothing else can have changed yet. */
+type Fields = Map<number, ReadonlyMap<string, number>>;
+
+/** A point of the walk: the versions reaching, and the literals still known field by field. */
+export interface Snapshot {
+  readonly env: Env;
+  readonly fields: Fields;
+}
+
+/**
+ * Versions of names, and strong updates of fresh literals: while a literal (`d = {a: f}`) has not escaped — not
+ * passed, returned, aliased, called through, or seen by a closure — a store to one of its constant keys replaces
+ * that field for the reads that follow (`d.a = g; d.a()` calls g only). Stores are still written to the object
+ * too, for whatever reads it another way.
+ */
 export class VersionedScope {
   #env: Env = new Map();
+  #fields: Fields = new Map();
   readonly #versions = new Map<string, number[]>();
   readonly #all = new Map<string, number>();
+  readonly #captured = new Set<string>();
 
   constructor(
     readonly b: UnitBuilder,
@@ -129,9 +146,42 @@ export class VersionedScope {
     return v;
   }
 
-  /** Assigns `value` to `name` as a new version. */
+  /** Assigns `value` to `name` as a new version (a literal known field by field stays known through the name). */
   assign(name: string, value: number): void {
-    this.b.copy(this.define(name), value);
+    const version = this.define(name);
+    this.b.copy(version, value);
+    const fields = this.#fields.get(value);
+    this.#fields.delete(value);
+    if (fields && !this.#captured.has(name) && !this.unstable.has(name)) this.#fields.set(version, fields);
+  }
+
+  /** `v` holds a fresh literal with these constant-key fields. */
+  track(v: number, fields: ReadonlyMap<string, number>): void {
+    this.#fields.set(v, fields);
+  }
+
+  /** The variable of field `key` of the literal in `v`, while it is known. */
+  field(v: number, key: string): number | undefined {
+    return this.#fields.get(v)?.get(key);
+  }
+
+  /** A store to field `key` of the literal in `v`: true when the literal is known (the field is replaced). */
+  setField(v: number, key: string, value: number): boolean {
+    const fields = this.#fields.get(v);
+    if (!fields) return false;
+    const next = new Map(fields);
+    next.set(key, value);
+    this.#fields.set(v, next);
+    return true;
+  }
+
+  /** `v` is used some other way: its literal may change behind the walk's back from now on. */
+  escape(v: number): void {
+    if (this.#fields.size === 0) return;
+    const fields = this.#fields.get(v);
+    if (!fields) return;
+    this.#fields.delete(v);
+    for (const inner of fields.values()) this.escape(inner);
   }
 
   /** The variable of `name` as read here, or undefined if no version reaches (not assigned yet here). */
@@ -147,8 +197,10 @@ export class VersionedScope {
     return this.#env.get(name);
   }
 
-  /** Every version of `name`, whenever assigned (filled in by `finish`). */
+  /** Every version of `name`, whenever assigned (filled in by `finish`). A closure reads this: the name escapes. */
   all(name: string): number {
+    this.#captured.add(name);
+    for (const version of this.#versions.get(name) ?? []) this.escape(version);
     let v = this.#all.get(name);
     if (v === undefined) {
       v = this.b.newVar();
@@ -166,21 +218,27 @@ export class VersionedScope {
     return this.#versions.has(name);
   }
 
-  snapshot(): Env {
-    return new Map(this.#env);
+  snapshot(): Snapshot {
+    return { env: new Map(this.#env), fields: new Map(this.#fields) };
   }
 
-  restore(env: Env): void {
-    this.#env = new Map(env);
+  restore(point: Snapshot): void {
+    this.#env = new Map(point.env);
+    this.#fields = new Map(point.fields);
   }
 
-  /** The versions reaching after either of these paths. */
-  join(envs: readonly Env[]): void {
+  /** The versions reaching after either of these paths; a literal stays known where every path agrees on it. */
+  join(points: readonly Snapshot[]): void {
     const joined: Env = new Map();
-    for (const env of envs)
+    for (const { env } of points)
       for (const [name, versions] of env)
         joined.set(name, [...new Set([...(joined.get(name) ?? []), ...versions])]);
     this.#env = joined;
+    const [first, ...rest] = points;
+    const fields: Fields = new Map();
+    for (const [v, map] of first?.fields ?? [])
+      if (rest.every((point) => sameFields(point.fields.get(v), map))) fields.set(v, map);
+    this.#fields = fields;
   }
 
   /**
@@ -188,6 +246,8 @@ export class VersionedScope {
    * body assigned (the previous iteration), and after the loop that version holds both.
    */
   loop(assigned: Iterable<string>, body: () => void): void {
+    // An iteration may store to a literal after the reads of the next one: none stays known across a loop.
+    this.#fields = new Map();
     const heads = new Map<string, number>();
     for (const name of assigned) {
       const before = this.#env.get(name) ?? [];
@@ -202,10 +262,17 @@ export class VersionedScope {
       for (const v of (this.#versions.get(name) ?? []).slice(count.get(name))) this.b.copy(head, v);
       this.#env.set(name, [head]);
     }
+    this.#fields = new Map();
   }
 
   /** Writes the `all` variables: each receives every version of its name. */
   finish(): void {
     for (const [name, all] of this.#all) for (const v of this.#versions.get(name) ?? []) this.b.copy(all, v);
   }
+}
+
+function sameFields(a: ReadonlyMap<string, number> | undefined, b: ReadonlyMap<string, number>): boolean {
+  if (!a || a.size !== b.size) return false;
+  for (const [key, v] of a) if (b.get(key) !== v) return false;
+  return true;
 }

@@ -94,7 +94,8 @@ export class Calls {
     const { s } = this;
     this.reached.add(call.id);
     if (s.values.kind[callee] !== 'unknown') this.resolved.add(call.id);
-    const key = `${call.id}:${callee}:${how.recv ?? ''}:${how.thisVar ?? ''}:${how.self ?? ''}:${how.selfVar ?? ''}`;
+    // The kind is part of the key: a callee reached precisely after a dispatch keeps the precise edge.
+    const key = `${call.id}:${callee}:${how.kind}:${how.recv ?? ''}:${how.thisVar ?? ''}:${how.self ?? ''}:${how.selfVar ?? ''}`;
     if (this.#done.has(key)) return;
     this.#done.add(key);
     const a = s.values.a[callee]!;
@@ -173,12 +174,36 @@ export class Calls {
     }
     const bound = this.#bindArguments(fn, call, shift);
     if (self !== undefined) bound.set(0, [self]);
+    if (fact.pf) this.#storeOnReceiver(fact.pf, bound, self ?? how.thisVar, how.recv, call, symbol);
     if (call.result === undefined || call.isNew) return;
     if (fact.g) s.prop.add(call.result, s.values.intern('gen', s.fnValue(symbol)));
     else if (fact.as) s.prop.add(call.result, s.values.intern('promise', s.var(fn.file, fact.r)));
     else {
       s.prop.edge(s.var(fn.file, fact.r), call.result);
       for (const i of fact.rp ?? []) for (const v of bound.get(i) ?? []) s.prop.edge(v, call.result);
+    }
+  }
+
+  /** `this.fn = fn` of this call: this call's argument on this call's receiver. */
+  #storeOnReceiver(
+    stores: ReadonlyArray<readonly [number, string]>,
+    bound: ReadonlyMap<number, number[]>,
+    receiverVar: number | undefined,
+    receiver: number | undefined,
+    call: CallContext,
+    symbol: number,
+  ): void {
+    const { s } = this;
+    const receivers: number[] = [];
+    if (receiverVar !== undefined) receivers.push(receiverVar);
+    if (receiver !== undefined) receivers.push(holdingValue(s, receiver));
+    if (call.isNew) receivers.push(holdingValue(s, s.values.intern('inst', s.fnValue(symbol), call.id)));
+    for (const [i, key] of stores) {
+      const args = bound.get(i) ?? [];
+      for (const v of receivers)
+        s.prop.on(v, (target) => {
+          for (const arg of args) s.prop.edge(arg, s.own(target, key));
+        });
     }
   }
 
@@ -448,7 +473,7 @@ export class Calls {
     );
     s.prop.on(iterator, (it) => {
       if (s.values.kind[it] === 'gen') {
-        this.iterate(iteratorVar(s, it), d, at);
+        this.iterate(holdingValue(s, it), d, at);
         return;
       }
       const step = python ? d : s.temp();
@@ -474,9 +499,9 @@ export class Calls {
   }
 }
 
-/** A variable holding just the generator value `it` (so iterating it reads its yields). */
-function iteratorVar(s: FlowState, it: number): number {
+/** A variable holding just `value`. */
+function holdingValue(s: FlowState, value: number): number {
   const v = s.temp();
-  s.prop.add(v, it);
+  s.prop.add(v, value);
   return v;
 }

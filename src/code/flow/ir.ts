@@ -76,7 +76,8 @@ export type Op =
   | { readonly o: 'is'; readonly d: number; readonly s: number };
 
 /**
- * A call. The callee is `f`, or member `m` (or computed member `mk`) of receiver `r`. With `sup` (a class index)
+ * A call. The callee is `f`, or member `m` (or computed member `mk`) of receiver `r`; `f` with `r` is a method
+ * already read off its receiver (called with `this` bound to `r`). With `sup` (a class index)
  * the member is looked up above that class (`super.m()`, `super().m()`), on receiver `r` (`this`/`self`); with
  * `sup` and no member it is the base constructor (`super(...)`).
  */
@@ -132,6 +133,12 @@ export interface FnFact {
   readonly r: number;
   /** Parameters returned unchanged: each call's result includes that call's own argument (not every caller's). */
   readonly rp?: readonly number[];
+  /**
+   * Parameters stored unchanged on the receiver (`this.fn = fn`, `self.fn = fn`): [parameter index, property].
+   * Each call stores its own argument on its own receiver, so two objects built with different functions keep them
+   * apart.
+   */
+  readonly pf?: ReadonlyArray<readonly [number, string]>;
   /** Values yielded. */
   readonly y?: number;
   /** Generator (calling it gives an iterator of `y`). */
@@ -245,6 +252,8 @@ const FN_FIELDS = {
     kw: int,
     th: int,
     rp: ints,
+    pf: (v: unknown) =>
+      Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && int(p[0]) && str(p[1])),
     y: int,
     g: (v: unknown) => v === 1,
     as: (v: unknown) => v === 1,

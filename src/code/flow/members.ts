@@ -23,6 +23,7 @@ export class Members {
   /** Python class lookups to redo when a hierarchy changes: [class number, key, variable, self value]. */
   readonly #classLookups: Array<{ c: number; key: string; v: number; self: number; super?: true }> = [];
   readonly #dispatchLookups: Array<{ c: number; key: string; v: number; seen: Set<number> }> = [];
+  readonly #deferred: Array<{ value: number; key: string; v: number }> = [];
   #hierarchyVersion = 0;
   #seenVersion = 0;
   #mro = new Map<number, number[]>();
@@ -75,7 +76,8 @@ export class Members {
         if (key === 'prototype') s.prop.add(s.own(value, key), s.values.intern('proto', value));
         this.#ownInto(value, key, v);
         if (FUNCTION_NATIVES.has(key)) s.prop.add(v, s.values.intern('native', -1, value, `Function.${key}`));
-        if (!this.#declares(info, key)) this.#inherit(value, key, v);
+        // Statics are inherited; every class has a `prototype` of its own.
+        if (key !== 'prototype' && !this.#declares(info, key)) this.#inherit(value, key, v);
         return;
       }
       case 'fn':
@@ -147,9 +149,24 @@ export class Members {
     return info.fact.dn.includes(key);
   }
 
-  /** JS: what the prototype chain above `value` gives for `key`. */
+  /**
+   * JS: what the prototype chain above `value` gives for `key`, unless `value` has the key itself: an own property
+   * shadows the chain. Whether it has one is known once the values in flight have settled, so the chain is
+   * followed then (`release`).
+   */
   #inherit(value: number, key: string, v: number): void {
-    this.s.prop.on(this.protoOf(value), (parent) => this.s.prop.edge(this.load(parent, key), v));
+    this.#deferred.push({ value, key, v });
+  }
+
+  /** Follows the chains of lookups whose own property stayed empty; true when some were followed. */
+  release(): boolean {
+    if (this.#deferred.length === 0) return false;
+    const { s } = this;
+    for (const { value, key, v } of this.#deferred.splice(0)) {
+      if (s.prop.values(s.own(value, key)).size > 0) continue;
+      s.prop.on(this.protoOf(value), (parent) => s.prop.edge(this.load(parent, key), v));
+    }
+    return true;
   }
 
   /** JS: the variable of `value`'s prototypes (`__proto__`), filled by what made the value and by `proto` facts. */

@@ -101,8 +101,8 @@ class FlowSolver {
   }
 
   #settle(): void {
-    this.s.prop.run();
-    while (this.members.refresh()) this.s.prop.run();
+    do this.s.prop.run();
+    while (this.members.refresh() || this.members.release());
   }
 
   /** What is still unknown after a fixpoint gets the conservative answer. */
@@ -370,7 +370,10 @@ class FlowSolver {
       } else this.#keyedAccess(v(op.mk!), recv, run);
       return;
     }
-    if (op.f !== undefined) s.prop.on(v(op.f), (value) => calls.invoke(value, ctx, { kind: 'direct' }));
+    if (op.f === undefined) return;
+    // A callee with a receiver but no member: a method the front end already read off the receiver.
+    const how: How = op.r === undefined ? { kind: 'direct' } : { kind: 'method', thisVar: v(op.r) };
+    s.prop.on(v(op.f), (value) => calls.invoke(value, ctx, how));
   }
 
   /** Runs the seeded callees of a call that `which` selects. */

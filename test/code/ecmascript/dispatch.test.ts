@@ -39,15 +39,14 @@ describe('JS/TS adapter dispatch through interfaces and class hierarchies', () =
     ]);
   });
 
-  it('links super.method() to the base method and a class without a constructor to its base', () => {
+  it('links super.method() to the base method; classes without constructors add no edges of their own', () => {
     const line = (snippet: string) => fixture.lineOf('stores.ts', snippet);
-    expect(fixture.edges()).toEqual(
-      expect.arrayContaining([
-        `stores.ts#LoggingStore.write -> stores.ts#MemoryStore.write [method] :${line('super.write(key, value)')}`,
-        `stores.ts#LoggingStore -> stores.ts#MemoryStore [constructor] :${line('export class LoggingStore')}`,
-        `stores.ts#MemoryStore -> stores.ts#BaseStore [constructor] :${line('export class MemoryStore')}`,
-      ]),
+    expect(fixture.edges()).toContain(
+      `stores.ts#LoggingStore.write -> stores.ts#MemoryStore.write [method] :${line('super.write(key, value)')}`,
     );
+    // `new LoggingStore()` runs implicit constructors only (no class of the chain declares one): no edge.
+    const classes = new Set(fixture.graph.symbols.filter((s) => s.kind === 'class').map((s) => s.id));
+    expect(fixture.graph.edges.filter((edge) => classes.has(edge.from) || classes.has(edge.to))).toEqual([]);
   });
 
   it('dispatches a call the checker types as an interface method to its implementations', async () => {

@@ -144,8 +144,35 @@ function assignment(w: PyWalker, node: Node): void {
     return;
   }
   const value = expr(w, current);
+  if (chain.length === 1 && storeParameter(w, chain[0]!, current)) return;
   const literal = literalElements(current) ? current : null;
   for (const target of chain) assign(w, target, value, literal);
+}
+
+/**
+ * `self.key = param` in a method, with neither reassigned: recorded on the function (`pf`), so that each call stores
+ * its own argument on its own instance. True when recorded (the store is then the solver's).
+ */
+function storeParameter(w: PyWalker, target: Node, value: Node): boolean {
+  const scope = w.functionScope();
+  const fn = scope?.fn;
+  if (!fn || scope.self === undefined || target.type !== 'attribute' || value.type !== 'identifier')
+    return false;
+  const object = target.childForFieldName('object');
+  const attr = target.childForFieldName('attribute');
+  const unchanged = (name: string) => {
+    const param = scope.params?.get(name);
+    const reaching = scope.names.reaching(name);
+    return param && reaching?.length === 1 && reaching[0] === param.v && !scope.names.unstable.has(name)
+      ? param
+      : undefined;
+  };
+  const self = object?.type === 'identifier' ? unchanged(object.text) : undefined;
+  const param = unchanged(value.text);
+  if (!attr || self?.index !== 0 || !param || param.index === 0) return false;
+  fn.pf ??= [];
+  fn.pf.push([param.index, attr.text]);
+  return true;
 }
 
 function importStatement(w: PyWalker, node: Node): void {
