@@ -1,6 +1,7 @@
 // Policy engine ("IT Security"): one pure decision — allow, ask or deny — for a tool step, naming what decided.
 import { posix } from 'node:path';
 import { type approvalModes, type PolicyRule, type Risk, risks } from '../schemas/config.js';
+import { analyzeCommand, programsRun } from './command-analysis.js';
 import { isInsideWorkspace, normalizeRelative, inScope } from './paths.js';
 
 export type ApprovalMode = (typeof approvalModes)[number];
@@ -76,6 +77,41 @@ export function programOf(command: readonly string[] | undefined): string | unde
   return SYSTEM_BIN_DIRS.has(posix.dirname(normal)) ? posix.basename(normal) : first;
 }
 
+/**
+ * Whether a rule's command list covers what `command` runs, wrappers included (`env`, `timeout`, `xargs`, `find
+ * -exec`, …). An allow rule must name every program that would run; a deny or ask rule applies when it names any
+ * of them, so `env rm` is caught by a rule against `rm`. A command the analysis refuses is never allowed by a rule.
+ */
+function commandsCheck(
+  rule: PolicyRule,
+  list: readonly string[],
+  command: readonly string[],
+  name: string,
+  where: string,
+): RuleCheck {
+  const analysis = analyzeCommand(command);
+  const programs =
+    analysis.type === 'runs'
+      ? programsRun(analysis).map((p) => programOf([p]) ?? p)
+      : [programOf(command) ?? command[0] ?? ''];
+  const listed = programs.filter((p) => list.includes(p));
+  const is = (items: readonly string[]) => (items.length === 1 ? 'is' : 'are');
+  if (rule.decision !== 'allow' && listed.length > 0) {
+    return { matched: true, why: `${listed.join(', ')} ${is(listed)} in its command list` };
+  }
+  if (analysis.type === 'refused') {
+    return { matched: false, nearMiss: `${name} cannot allow this command: it ${analysis.reason}` };
+  }
+  const missing = programs.filter((p) => !list.includes(p));
+  if (missing.length === 0)
+    return { matched: true, why: `${programs.join(', ')} ${is(programs)} in its command list` };
+  const through = programs.length > 1 ? ` (the command runs ${programs.join(' → ')})` : '';
+  return {
+    matched: false,
+    nearMiss: `${missing.join(', ')} ${is(missing)} not in the allowlist of ${name}${through}; add ${missing.map((p) => `"${p}"`).join(', ')} to ${where}.commands in .office.config.json to let that rule decide`,
+  };
+}
+
 function writePaths(request: PolicyRequest): string[] {
   return request.paths.filter((p) => p.access === 'write').map((p) => p.path);
 }
@@ -110,17 +146,12 @@ function checkRule(rule: PolicyRule, index: number, request: PolicyRequest, risk
 
   const reasons: string[] = [];
   if (rule.commands !== undefined) {
-    const program = programOf(request.command);
-    if (program === undefined) {
+    if (request.command === undefined || request.command.length === 0) {
       return { matched: false, nearMiss: `${name} lists commands, and "${request.tool}" runs none` };
     }
-    if (!rule.commands.includes(program)) {
-      return {
-        matched: false,
-        nearMiss: `${program} is not in the allowlist of ${name}; add "${program}" to ${where}.commands in .office.config.json to let that rule decide`,
-      };
-    }
-    reasons.push(`${program} is in its command list`);
+    const check = commandsCheck(rule, rule.commands, request.command, name, where);
+    if (!check.matched) return check;
+    reasons.push(check.why);
   }
 
   if (rule.paths !== undefined) {

@@ -358,6 +358,47 @@ describe('rules', () => {
         'mode:full-auto/exec',
       ]);
     });
+    it('an allow rule must name every program that would run, wrappers included', () => {
+      const d = decide(run('sudo', 'npm', 'test'), policy('ask', allowlist));
+      expect(verdict(d)).toEqual(['ask', 'mode:ask/exec']);
+      expect(d.reason).toContain('sudo is not in the allowlist of rules[0]');
+      expect(d.reason).toContain('the command runs sudo → npm');
+      expect(verdict(decide(run('env', 'npm', 'test'), policy('ask', allowlist)))).toEqual([
+        'ask',
+        'mode:ask/exec',
+      ]);
+      expect(verdict(decide(run('find', '.', '-exec', 'npm', ';'), policy('ask', allowlist)))).toEqual([
+        'ask',
+        'mode:ask/exec',
+      ]);
+      const withTimeout: PolicyRule[] = [
+        { tool: 'run_command', decision: 'allow', commands: ['timeout', 'npm'] },
+      ];
+      expect(verdict(decide(run('timeout', '60', 'npm', 'test'), policy('ask', withTimeout)))).toEqual([
+        'allow',
+        'rules[0]',
+      ]);
+    });
+    it('a deny rule catches its program behind a wrapper or in find -exec', () => {
+      const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'deny', commands: ['rm'] }];
+      for (const argv of [
+        ['env', 'rm', '-rf', '.'],
+        ['nice', '-n', '5', '/usr/bin/rm', '-rf', '.'],
+        ['find', '.', '-exec', 'rm', '{}', ';'],
+        ['xargs', 'rm'],
+      ]) {
+        expect(verdict(decide(run(...argv), policy('full-auto', rules, 'bwrap'))), argv.join(' ')).toEqual([
+          'deny',
+          'rules[0]',
+        ]);
+      }
+    });
+    it('an allow rule never allows inline code, even when it lists the shell', () => {
+      const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'allow', commands: ['env', 'sh'] }];
+      const d = decide(run('env', 'sh', '-c', 'id'), policy('ask', rules));
+      expect(verdict(d)).toEqual(['ask', 'mode:ask/exec']);
+      expect(d.reason).toContain('cannot allow this command: it runs code given as a string (sh -c');
+    });
     it('a near miss of a stricter rule is not offered as a way to loosen', () => {
       const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'deny', commands: ['rm'] }];
       expect(decide(run('npm'), policy('ask', rules)).reason).not.toContain('rules[0]');
