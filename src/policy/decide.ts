@@ -238,6 +238,23 @@ function modeDefault(policy: Policy, request: PolicyRequest, risk: Risk): Decisi
   };
 }
 
+/** `.env`, `.env.local`, `config/.env.production`, `.envrc`: files that usually hold secrets. Templates are not. */
+export function isSecretEnvFile(path: string): boolean {
+  const base = posix.basename(path.replace(/\\/g, '/'));
+  return /^\.env(?:rc)?(?:\.|$)/i.test(base) && !/\.(?:example|sample|template|dist)$/i.test(base);
+}
+
+/** Reading a `.env` file needs a person's approval (or a rule that allows it), whatever the mode allows for reads. */
+function secretFileGuard(request: PolicyRequest, fallback: Decision): Decision {
+  const secretFile = request.paths.find((p) => isSecretEnvFile(p.path));
+  if (fallback.type !== 'allow' || secretFile === undefined) return fallback;
+  return {
+    type: 'ask',
+    rule: 'secret-file',
+    reason: `${normalizeRelative(secretFile.path)} is a .env file, which usually holds secrets, so reading it needs approval (a rule in approval.rules can allow it)`,
+  };
+}
+
 /**
  * Decides one step. Rules are tried in order and the first that applies wins; a rule applies when its `tool`
  * and `risk` (where given) match, its `when` fits the terminal, every written path is inside its `paths`, and
@@ -263,7 +280,7 @@ export function decide(request: PolicyRequest, policy: Policy): Decision {
     if (check.nearMiss !== undefined) nearMisses.push({ decision: rule.decision, text: check.nearMiss });
   }
 
-  const fallback = modeDefault(policy, request, risk);
+  const fallback = secretFileGuard(request, modeDefault(policy, request, risk));
   const hint = nearMisses.find((miss) => isLooser(miss.decision, fallback.type));
   return {
     ...fallback,

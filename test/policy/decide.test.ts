@@ -405,3 +405,28 @@ describe('rules', () => {
     });
   });
 });
+
+describe('.env files', () => {
+  const readPath = (path: string) => request({ paths: [{ path, access: 'read' }] });
+
+  it('reading a .env file needs approval in every mode that would allow the read', () => {
+    for (const mode of ['read-only', 'ask', 'auto-edit', 'full-auto'] as const) {
+      for (const path of ['.env', 'config/.env.local', '.env.production', '.envrc']) {
+        const d = decide(readPath(path), policy(mode, [], 'bwrap'));
+        expect(verdict(d), `${mode} ${path}`).toEqual(['ask', 'secret-file']);
+        expect(d.reason).toContain('is a .env file, which usually holds secrets');
+      }
+    }
+  });
+
+  it('templates of .env files and other dotfiles read freely', () => {
+    for (const path of ['.env.example', '.env.sample', 'src/.environment.ts', '.editorconfig', 'env.ts']) {
+      expect(verdict(decide(readPath(path), policy('ask'))), path).toEqual(['allow', 'mode:ask/read']);
+    }
+  });
+
+  it('a rule can allow reading one', () => {
+    const rules: PolicyRule[] = [{ tool: 'read_file', decision: 'allow' }];
+    expect(verdict(decide(readPath('.env'), policy('ask', rules)))).toEqual(['allow', 'rules[0]']);
+  });
+});
