@@ -20,7 +20,7 @@ function collect(value: string, previous: string[]): string[] {
 function dirOption(): Option {
   return new Option(
     '--dir <dir>',
-    'workspace directory (default: nearest with .office.config.json, .office/ or .git)',
+    'workspace directory (default: nearest with .git or .office.config.json, below your home folder)',
   );
 }
 
