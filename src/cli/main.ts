@@ -1,6 +1,7 @@
 // Receptionist (CLI intake): parses the command line and hands each command to its module, loaded on demand,
 // so `office --version` and `office --help` load no parser, SDK or UI.
 import { Command, CommanderError, Option } from 'commander';
+import { captureSecrets } from '../config/secrets.js';
 import { EXIT, type ExitCode, OfficeError } from '../errors.js';
 
 const VERSION = '0.1.0';
@@ -25,6 +26,8 @@ function dirOption(): Option {
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  // First of all: keys leave process.env (no child inherits them) and this process's /proc environ.
+  captureSecrets();
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;

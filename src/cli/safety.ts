@@ -10,7 +10,8 @@ import { type RiskAssessment, riskAssessmentSchema } from '../policy/gatekeeper.
 import type { approvalModes, OfficeConfig } from '../schemas/config.js';
 import type { SandboxRunner } from '../tools/define-tool.js';
 import { createSandbox, probeSandbox, type Sandbox, type SandboxMode } from '../tools/sandbox.js';
-import { redact, redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redact, redactDeep } from '../util/redact.js';
 
 export type ApprovalMode = (typeof approvalModes)[number];
 
@@ -68,7 +69,7 @@ export async function buildSafety(options: SafetyOptions): Promise<Safety> {
 
 /** Records approval decisions and tool runs in the hash-chained audit log. */
 export function auditWriter(workspace: string): (event: LoopEvent) => Promise<void> {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   return async (event) => {
     if (event.type === 'step_approval') {
       const { type: _t, task_id, decision, ...data } = event;
@@ -83,7 +84,7 @@ export function auditWriter(workspace: string): (event: LoopEvent) => Promise<vo
 
 /** Masks secrets and e-mail addresses in everything sent to a model. */
 export function redactingRouter(router: ModelRouter): ModelRouter {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   return {
     enabled: router.enabled,
     generate: (request) =>

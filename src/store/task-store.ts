@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { CorruptFileError, TaskBusy, TaskExists, TaskNotFound, UsageError } from '../errors.js';
 import { type TaskDocument, taskDocumentSchema } from '../schemas/task.js';
 import { withFileLock, writeFileAtomic } from '../util/files.js';
-import { redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redactDeep } from '../util/redact.js';
 import { officeDir } from '../util/workspace.js';
 
 export const deadLetterSchema = z.strictObject({
@@ -61,8 +62,6 @@ export function newTaskId(now = new Date()): string {
 }
 
 /** lowdb adapter: zod-checked reads, atomic writes with unique temp names (lowdb's own is unsafe across processes). */
-const SECRETS = secretValuesFromEnv(process.env);
-
 class CheckedJsonFile<T> implements Adapter<T | null> {
   constructor(
     private readonly path: string,
@@ -97,7 +96,10 @@ class CheckedJsonFile<T> implements Adapter<T | null> {
   /** Secrets and e-mail addresses are masked in everything written (tool outputs can carry them). */
   async write(data: T | null): Promise<void> {
     if (data === null) return;
-    await writeFileAtomic(this.path, `${JSON.stringify(redactDeep(data, { secrets: SECRETS }), null, 2)}\n`);
+    await writeFileAtomic(
+      this.path,
+      `${JSON.stringify(redactDeep(data, { secrets: secretValues() }), null, 2)}\n`,
+    );
   }
 }
 

@@ -72,12 +72,15 @@ export interface RunningOffice {
 
 const live = new Set<ChildProcess>();
 
-/** Starts `office <args>` with Node 24 (the one running the tests) and NO_COLOR; killed after `timeoutMs`. */
+/**
+ * Starts `office <args>` with NO_COLOR, under Node 24 (the one running the tests) or the `node` binary given (an
+ * older one runs the launcher, which starts office under the project's Node); killed after `timeoutMs`.
+ */
 export function startOffice(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string },
 ): RunningOffice {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(options.node ?? process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', OFFICE_DEBUG: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,7 +109,7 @@ export function startOffice(
 /** Runs `office <args>` to its end. */
 export function runOffice(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string },
 ): Promise<OfficeResult> {
   return startOffice(args, options).done;
 }

@@ -10,7 +10,8 @@ import { configSchema, type OfficeConfig, tierNames } from '../../schemas/config
 import { loadTools } from '../../tools/registry.js';
 import { probeSandbox } from '../../tools/sandbox.js';
 import { packageRoot } from '../../util/package-root.js';
-import { redact, secretValuesFromEnv } from '../../util/redact.js';
+import { officeEnv, secretValues } from '../../config/secrets.js';
+import { redact } from '../../util/redact.js';
 import { workspaceRoot } from '../workspace-root.js';
 
 interface Flags {
@@ -61,13 +62,13 @@ export async function doctorCommand(flags: Flags): Promise<ExitCode> {
 
 /** Everything doctor finds, probed in parallel; the JSON that `office doctor --json` prints. */
 async function doctorReport(root: string) {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   // Messages from providers and plugins are not ours: mask anything that looks like a credential in them.
   const scrub = (s: string) => redact(s, { secrets });
   const { config, state } = await readConfig(root);
   const [version, models, sandbox, tools] = await Promise.all([
     officeVersion(),
-    probeProviders(config, process.env, { timeoutMs: PROBE_TIMEOUT_MS }),
+    probeProviders(config, officeEnv(), { timeoutMs: PROBE_TIMEOUT_MS }),
     probeSandbox({ mode: config.sandbox.mode }),
     loadTools({ workspace: root, plugins: config.plugins }),
   ]);
