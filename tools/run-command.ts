@@ -43,6 +43,18 @@ export function commandProblems(argv: readonly string[]): string[] {
   return analysis.type === 'refused' ? [analysis.reason] : [];
 }
 
+/** Why a finished command counts as failed (non-zero exit, killed, timed out), quoting the end of its stderr. */
+function failureOf(i: RunCommandInput, output: RunCommandOutput): string | undefined {
+  if (output.exit_code === 0 && !output.timed_out) return undefined;
+  const what = output.timed_out
+    ? `${i.argv[0]} timed out`
+    : output.exit_code === null
+      ? `${i.argv[0]} was killed by a signal`
+      : `${i.argv[0]} exited with code ${output.exit_code}`;
+  const stderr = tail(output.stderr, STDERR_TAIL_LINES);
+  return stderr ? `${what}; the end of its stderr:\n${stderr}` : `${what} and printed nothing on stderr`;
+}
+
 function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -83,21 +95,17 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
       sandbox: sandbox.kind ?? 'unknown',
     };
   },
+  failure: (i, output) => failureOf(i, output),
+  exitCode: (output) => output.exit_code,
   review(i, output) {
-    if (output.exit_code === 0 && !output.timed_out) return { ok: true };
-    const what = output.timed_out
-      ? `${i.argv[0]} timed out`
-      : output.exit_code === null
-        ? `${i.argv[0]} was killed by a signal`
-        : `${i.argv[0]} exited with code ${output.exit_code}`;
-    const stderr = tail(output.stderr, STDERR_TAIL_LINES);
-    return {
-      ok: false,
-      problem: stderr
-        ? `${what}; the end of its stderr:\n${stderr}`
-        : `${what} and printed nothing on stderr`,
-      ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
-    };
+    const problem = failureOf(i, output);
+    return problem === undefined
+      ? { ok: true }
+      : {
+          ok: false,
+          problem,
+          ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
+        };
   },
   render(output) {
     const parts = [output.stdout.trimEnd()];

@@ -49,6 +49,8 @@ export type LoopEvent =
       duration_ms: number;
       /** The inputs the tool ran with (for the audit trail). */
       inputs?: unknown;
+      /** For commands: the exit code (null when killed by a signal or timed out). */
+      exit_code?: number | null;
       summary?: string;
       error?: string;
     }

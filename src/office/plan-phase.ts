@@ -33,10 +33,21 @@ async function deadLetter(
   rounds: number,
   why = 'no acceptable plan',
 ): Promise<PlanPhaseOutcome> {
-  const { deps, taskId } = session;
   const reason =
     `subtask "${subtask.id}" (${subtask.goal}) found ${why} in ${rounds} ` +
     `iteration${rounds === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
+  await deadLetterSubtask(session, subtask, doc, reason);
+  return { kind: 'dead_lettered' };
+}
+
+/** Ends a subtask in the dead-letter queue with `reason` (shown by `office dlq` and as the task's error). */
+export async function deadLetterSubtask(
+  session: TaskSession,
+  subtask: Subtask,
+  doc: TaskDocument,
+  reason: string,
+): Promise<void> {
+  const { deps, taskId } = session;
   await deps.store.deadLetter({
     task_id: taskId,
     request: doc.request,
@@ -49,7 +60,6 @@ async function deadLetter(
     if (s) s.status = 'dead_lettered';
     d.error = { code: 'dead_lettered', message: reason };
   });
-  return { kind: 'dead_lettered' };
 }
 
 export async function planPhase(

@@ -42,6 +42,13 @@ export class TaskSession {
     this.emit({ type: 'model_call', task_id: this.taskId, call });
   };
 
+  /**
+   * Writes a change at once, without waiting for audit entries still being appended or flushing buffered events
+   * (the next `update` does that): for a step's outcome, which must be on disk before anything else happens.
+   */
+  updateNow = (mutate: (doc: TaskDocument) => void): Promise<TaskDocument> =>
+    this.deps.store.update(this.taskId, mutate);
+
   update = async (mutate: (doc: TaskDocument) => void = () => {}): Promise<TaskDocument> => {
     await this.audited;
     if (this.auditProblem) {

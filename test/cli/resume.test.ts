@@ -79,7 +79,7 @@ describe('office resume', () => {
     expect(doc.result).toEqual({ label: 's4' });
   });
 
-  it('stores an interrupted task on Ctrl-C (exit 130) and finishes it on resume', async () => {
+  it('stores an interrupted task on Ctrl-C (exit 130), keeping the result of the step that was finishing', async () => {
     const { running, id } = await countUntil(2);
     running.child.kill('SIGINT');
     const stopped = await running.done;
@@ -89,19 +89,33 @@ describe('office resume', () => {
     const interrupted = await readTask(ws, id);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.error?.message).toContain(`office resume ${id}`);
+    // The step running at Ctrl-C (the last label written) handed over its result before office stopped: it is
+    // stored as succeeded, not as a step cut off half-way.
+    const written = await linesOf(ws, 'count.log');
     const finished = await finishedSteps(id);
-    expect(finished).toContain('s1');
+    expect(finished).toEqual(written);
+    expect(Object.values(interrupted.steps).filter((s) => s.status === 'started')).toEqual([]);
 
-    // The write step that was cut off does not run again on an inherited --yes: it needs a fresh approval.
-    const guarded = await runOffice(['resume', id, ...dir()], { cwd: ws.root });
-    expect(guarded.code, guarded.stderr).toBe(3);
-    expect(guarded.stderr).toContain('started in an earlier run and did not finish');
-    const resume = await runOffice(['resume', id, '--yes', ...dir()], { cwd: ws.root });
+    const resume = await runOffice(['resume', id, ...dir()], { cwd: ws.root });
     expect(resume.code, resume.stderr).toBe(0);
     const counts = countsOf(await linesOf(ws, 'count.log'));
     for (const step of finished) expect(counts[step], `${step} ran again`).toBe(1);
-    for (const label of LABELS) expect(counts[label]).toBeGreaterThanOrEqual(1);
+    for (const label of LABELS) expect(counts[label]).toBe(1);
     expect((await readTask(ws, id)).status).toBe('succeeded');
+  });
+
+  it('a write step cut off by SIGKILL is not run again on the inherited --yes: it needs a fresh approval', async () => {
+    const running = startOffice(['run', '--yes', 'count slowly', ...dir()], { cwd: ws.root });
+    await waitFor(async () => (await linesOf(ws, 'count.log')).length >= 1, 'the slow step to start');
+    running.child.kill('SIGKILL');
+    await running.done;
+    const [id = ''] = await taskIds(ws);
+    expect(Object.values((await readTask(ws, id)).steps).map((s) => s.status)).toEqual(['started']);
+
+    const guarded = await runOffice(['resume', id, ...dir()], { cwd: ws.root });
+    expect(guarded.code, guarded.stderr).toBe(3);
+    expect(guarded.stderr).toContain('started in an earlier run and did not finish');
+    expect(await linesOf(ws, 'count.log')).toEqual(['slow']);
   });
 
   it('refuses to resume a task that a live process is running, naming the process', async () => {
