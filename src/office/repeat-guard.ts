@@ -32,7 +32,8 @@ export function repeatOfReviewed(plan: Plan, subtaskId: string, doc: TaskDocumen
   const fingerprint = planFingerprint(plan);
   const since = doc.subtasks[subtaskId]?.iteration_base ?? 0;
   for (const review of doc.reviews) {
-    if (review.subtask_id !== subtaskId || review.plan_id === plan.plan_id || review.iteration <= since) continue;
+    if (review.subtask_id !== subtaskId || review.plan_id === plan.plan_id || review.iteration <= since)
+      continue;
     const earlier = doc.plans.find((p) => p.plan.plan_id === review.plan_id)?.plan;
     if (earlier && planFingerprint(earlier) === fingerprint) {
       return { type: 'repeat', planId: review.plan_id, summary: review.review.summary };

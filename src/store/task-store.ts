@@ -12,6 +12,7 @@ import { withFileLock, writeFileAtomic } from '../util/files.js';
 import { secretValues } from '../config/secrets.js';
 import { redactDeep } from '../util/redact.js';
 import { officeDir } from '../util/workspace.js';
+import { isAlive, type RunHolder, readRunHolder, runMarkerSchema } from './stale-state.js';
 
 export const deadLetterSchema = z.strictObject({
   task_id: z.string(),
@@ -38,21 +39,12 @@ export interface TaskStore {
    * A marker left by a killed process is taken over. Returns the release function.
    */
   acquireRun(taskId: string): Promise<() => Promise<void>>;
+  /** Who runs the task now, by its run marker: a live process here, one on another host, or nobody. */
+  runHolder(taskId: string): Promise<RunHolder>;
   deadLetter(entry: DeadLetter): Promise<void>;
   listDeadLetters(): Promise<{ entries: DeadLetter[]; problems: CorruptFileError[] }>;
   readDeadLetter(taskId: string): Promise<DeadLetter | undefined>;
   removeDeadLetter(taskId: string): Promise<void>;
-}
-
-const runMarkerSchema = z.strictObject({ pid: z.int(), host: z.string(), at: z.string() });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A new task id: sortable by time, short enough to type. */
@@ -235,6 +227,10 @@ export function createTaskStore(workspace: string): TaskStore {
         await rm(path, { force: true });
       }
       throw new TaskBusy(taskId, 0, 'unknown');
+    },
+    async runHolder(taskId) {
+      checkId(taskId);
+      return readRunHolder(tasksDir, taskId);
     },
     async deadLetter(entry) {
       await writeFileAtomic(

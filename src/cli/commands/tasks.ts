@@ -2,6 +2,7 @@
 import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
 import { TOOL_SCOPE } from '../../office/approve.js';
 import { taskStatuses } from '../../schemas/task.js';
+import { effectiveStatus } from '../../store/stale-state.js';
 import { taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import { openWorkspace } from '../wiring.js';
 
@@ -19,7 +20,15 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
   }
   const limit = flags.limit === undefined ? Number.POSITIVE_INFINITY : Number(flags.limit);
   if (!(limit > 0)) throw new UsageError(`--limit takes a positive number, not "${flags.limit}"`);
-  const shown = tasks.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
+  // A task stored as running that no live process runs was interrupted (office was killed): say so.
+  const current = await Promise.all(
+    tasks.map(async (t) =>
+      t.status === 'running'
+        ? { ...t, status: effectiveStatus(t.status, await ws.store.runHolder(t.task_id)) }
+        : t,
+    ),
+  );
+  const shown = current.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
   if (flags.json) {
     const rows = shown.map((t) => ({
       task_id: t.task_id,
