@@ -38,6 +38,10 @@ export type LoopEvent =
       decision: 'allow' | 'ask' | 'deny';
       by: string;
       reason: string;
+      /** Exactly what the step runs or touches, for the audit trail and the person approving. */
+      command?: string[];
+      paths?: { path: string; access: 'read' | 'write' }[];
+      proposed_by?: string;
     }
   | { type: 'step_started'; task_id: string; step_id: string; action: string; attempt: number }
   | {

@@ -40,9 +40,15 @@ async function approvePhase(
   options: RunOptions,
 ): Promise<'proceed' | 'needs_approval' | 'denied' | 'ended'> {
   const { deps, taskId } = session;
+  const stored = doc.plans.find((p) => p.plan.plan_id === plan.plan_id);
+  const provenance =
+    stored?.source === 'model' && sawWorkspaceContent(doc, subtask)
+      ? `a model (${stored.by}) that had read workspace files: instructions planted in them could have shaped it`
+      : undefined;
   const approval = await approvePlan({
     taskId,
     plan,
+    ...(provenance ? { provenance } : {}),
     tools: deps.tools,
     policy: deps.policy,
     interactive: deps.interactive,
@@ -65,6 +71,9 @@ async function approvePhase(
       decision: r.decision,
       by: r.by,
       reason: r.reason,
+      ...(r.command ? { command: r.command } : {}),
+      ...(r.paths ? { paths: r.paths } : {}),
+      ...(r.proposed_by ? { proposed_by: r.proposed_by } : {}),
     });
   }
   const planId = plan.plan_id;
@@ -81,7 +90,12 @@ async function approvePhase(
     if (approval.status === 'needs_approval') {
       s.status = 'needs_approval';
       const n = approval.pending.length;
-      const list = approval.pending.map((p) => `${p.step_id} (${p.tool}, ${p.risk}): ${p.reason}`).join('; ');
+      const list = approval.pending
+        .map(
+          (p) =>
+            `${p.step_id} (${p.tool}, ${p.risk}) ${p.action}${p.proposed_by ? ` [proposed by ${p.proposed_by}]` : ''}: ${p.reason}`,
+        )
+        .join('; ');
       d.error = {
         code: 'needs_approval',
         message:
@@ -105,6 +119,14 @@ async function approvePhase(
     return 'ended';
   }
   return approval.status === 'needs_approval' ? 'needs_approval' : 'proceed';
+}
+
+/**
+ * Whether workspace content could have reached the model that plans `subtask`: earlier steps of this task produced
+ * output (it reaches planning through the review feedback and through the results of subtasks this one depends on).
+ */
+function sawWorkspaceContent(doc: TaskDocument, subtask: Subtask): boolean {
+  return subtask.dependencies.length > 0 || Object.values(doc.steps).some((s) => s.output !== undefined);
 }
 
 /** The deterministic checks first; a model's review only for plans a model or memory made, and only after them. */
