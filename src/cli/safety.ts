@@ -67,7 +67,7 @@ export async function buildSafety(options: SafetyOptions): Promise<Safety> {
   return { policy, sandbox, sandboxKind: kind };
 }
 
-/** Records approval decisions and tool runs in the hash-chained audit log. */
+/** Records approval decisions, rejected plans and tool runs in the hash-chained audit log. */
 export function auditWriter(workspace: string): (event: LoopEvent) => Promise<void> {
   const secrets = secretValues();
   return async (event) => {
@@ -75,6 +75,11 @@ export function auditWriter(workspace: string): (event: LoopEvent) => Promise<vo
       const { type: _t, task_id, decision, ...data } = event;
       const type = decision === 'allow' ? 'approval' : decision === 'deny' ? 'refusal' : 'approval_needed';
       await appendAudit(workspace, { type, task_id, decision, ...data }, { secrets });
+    } else if (event.type === 'plan_validated' && !event.ok) {
+      // A refused plan is a security decision too: what was proposed (a shell string, a path outside), and why not.
+      const { type: _t, task_id, ok: _ok, ...data } = event;
+      const reason = data.issues.map((i) => i.message).join('; ');
+      await appendAudit(workspace, { type: 'plan_rejected', task_id, ...data, reason }, { secrets });
     } else if (event.type === 'step_finished' && event.status !== 'reused') {
       const { type: _t, task_id, ...data } = event;
       await appendAudit(workspace, { type: 'tool_run', task_id, ...data }, { secrets });

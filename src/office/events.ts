@@ -27,6 +27,11 @@ export type LoopEvent =
       plan_id: string;
       ok: boolean;
       issues: ValidationIssue[];
+      /** Who made the plan (`template`, `model`, `memory`) and which planner (for the audit of a rejection). */
+      source?: string;
+      by?: string;
+      /** A rejected plan's steps as proposed, for the audit trail. */
+      steps?: { step_id: string; action: string; inputs: unknown }[];
     }
   | {
       type: 'step_approval';

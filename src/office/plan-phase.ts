@@ -14,6 +14,20 @@ export type PlanPhaseOutcome =
   | { readonly kind: 'failed' }
   | { readonly kind: 'dead_lettered' };
 
+/** The steps of a plan as proposed, whatever shape it has (a rejected plan may not fit the contract). */
+function proposedSteps(plan: unknown): { step_id: string; action: string; inputs: unknown }[] {
+  const steps = (plan as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((raw: unknown) => {
+    const step = (raw ?? {}) as { step_id?: unknown; action?: unknown; inputs?: unknown };
+    return {
+      step_id: String(step.step_id ?? '?'),
+      action: String(step.action ?? '?'),
+      inputs: step.inputs ?? null,
+    };
+  });
+}
+
 function checkPath(workspace: string): (path: string) => string | null {
   return (path) => {
     try {
@@ -142,6 +156,9 @@ export async function planPhase(
     plan_id: planId,
     ok: validation.ok,
     issues: [...validation.issues],
+    source: produced.source,
+    by: produced.by,
+    ...(validation.ok ? {} : { steps: proposedSteps(produced.plan) }),
   });
   const stored = await session.update((d) => {
     const at = session.now().toISOString();

@@ -28,7 +28,11 @@ export class TaskSession {
     this.deps.reporter.emit(event);
     this.pending.push(event);
     const audit = this.deps.audit;
-    if (audit && (event.type === 'step_approval' || event.type === 'step_finished')) {
+    const audited =
+      event.type === 'step_approval' ||
+      event.type === 'step_finished' ||
+      (event.type === 'plan_validated' && !event.ok);
+    if (audit && audited) {
       this.audited = this.audited
         .then(() => audit(event))
         .catch((err: unknown) => {
