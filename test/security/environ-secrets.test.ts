@@ -106,3 +106,49 @@ describe('a command in process mode reading /proc/<ancestor>/environ', () => {
     },
   );
 });
+
+describe('a plugin that needs a key', () => {
+  it('reads it through env(), while process.env no longer holds it', async () => {
+    await ws.write(
+      'tools/key-check.js',
+      `export function officeTools({ defineTool, z, env }) {
+  return [defineTool({
+    name: 'key_check',
+    description: 'Says where the token can be read.',
+    risk: 'read',
+    input: z.strictObject({}),
+    async run() {
+      return { from_env: env().GITHUB_TOKEN?.length ?? 0, from_process_env: process.env.GITHUB_TOKEN ?? null };
+    },
+  })];
+}
+`,
+    );
+    await ws.write(
+      'templates/key.json',
+      JSON.stringify({
+        id: 'key',
+        description: 'test fixture',
+        rank: 5,
+        phrasings: ['check the key'],
+        patterns: ['^check the key$'],
+        subtasks: [
+          { id: 'key', goal: 'Check the key', steps: [{ step_id: 'k', action: 'key_check', inputs: {} }] },
+        ],
+      }),
+    );
+    await ws.write(
+      '.office.config.json',
+      JSON.stringify({ plugins: ['./tools/*.js'], templates: ['./templates'] }),
+    );
+    const run = await runOffice(['run', '--offline', '--json', 'check the key'], {
+      cwd: ws.root,
+      env: SECRETS,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).result).toEqual({
+      from_env: SECRETS.GITHUB_TOKEN.length,
+      from_process_env: null,
+    });
+  });
+});
