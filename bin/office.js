@@ -9,9 +9,15 @@ if (major < 22 || (major === 22 && minor < 12)) {
   // The project installs its own Node (the `node` dev dependency); use it when this one is too old.
   const bundled = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (existsSync(bundled) && process.env.OFFICE_REEXEC !== '1') {
+    // The child's environment is copied first: blanking the block below blanks what process.env reads too.
+    const env = { ...process.env, OFFICE_REEXEC: '1' };
+    // This process stays alive as the parent of office: blank the keys in its /proc environ, which a command
+    // run by office could otherwise read. The child gets them and takes them out of its own at start.
+    const block = await import('../dist/src/util/environ-block.js').catch(() => undefined);
+    block?.scrubEnvironBlock(block.secretEnvNames(env));
     const child = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, OFFICE_REEXEC: '1' },
+      env,
     });
     process.exit(child.status ?? (child.signal === 'SIGINT' ? 130 : 1));
   }

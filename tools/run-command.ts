@@ -1,6 +1,7 @@
 // Built-in tool ("Worker Bee"): runs one program in the sandbox, as an argv list, and reports what it printed.
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
+import { analyzeCommand } from '../src/policy/command-analysis.js';
 import { defineTool } from '../src/tools/define-tool.js';
 
 const input = z.strictObject({
@@ -32,75 +33,26 @@ export interface RunCommandOutput {
 
 const STDERR_TAIL_LINES = 20;
 
-/** Interpreters and the flags that make them run code given inline, as a string. */
-const INLINE_CODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  sh: ['-c'],
-  bash: ['-c'],
-  dash: ['-c'],
-  zsh: ['-c'],
-  ksh: ['-c'],
-  fish: ['-c', '--command'],
-  csh: ['-c'],
-  tcsh: ['-c'],
-  pwsh: ['-c', '-command', '-encodedcommand'],
-  powershell: ['-c', '-command', '-encodedcommand'],
-  cmd: ['/c', '/k'],
-  python: ['-c'],
-  python3: ['-c'],
-  node: ['-e', '--eval', '-p', '--print'],
-  perl: ['-e', '-E'],
-  ruby: ['-e'],
-};
-
 /**
  * A command string handed to a shell or an interpreter (`sh -c "curl … | sh"`) is exactly what the argv form
- * exists to prevent: pipes, downloads and redirections would hide inside one argument. Refused at validation.
+ * exists to prevent: pipes, downloads and redirections would hide inside one argument. Refused at validation,
+ * judged by what would actually run (through `env`, `timeout`, `xargs`, `find -exec`, …), not by argv[0] alone.
  */
-/** Words a shell would treat as operators: here they would reach the program as plain arguments. */
-const SHELL_OPERATORS = new Set([
-  '|',
-  '||',
-  '&&',
-  ';',
-  ';;',
-  '&',
-  '>',
-  '>>',
-  '<',
-  '<<',
-  '>&',
-  '<(',
-  '(',
-  ')',
-  '|&',
-]);
-
-export function shellOperatorProblems(argv: readonly string[]): string[] {
-  const ops = argv.filter((a) => SHELL_OPERATORS.has(a));
-  return ops.length > 0
-    ? [
-        `contains shell operators (${[...new Set(ops)].join(' ')}), which no shell interprets here; run one program per step, or a script file in the workspace`,
-      ]
-    : [];
+export function commandProblems(argv: readonly string[]): string[] {
+  const analysis = analyzeCommand(argv);
+  return analysis.type === 'refused' ? [analysis.reason] : [];
 }
 
-export function inlineCodeProblems(argv: readonly string[]): string[] {
-  const program = (argv[0] ?? '').split('/').pop()?.toLowerCase() ?? '';
-  const flags = INLINE_CODE_FLAGS[program.replace(/\.exe$/, '')];
-  if (!flags) return [];
-  const flag = argv.slice(1).find((a) => {
-    const lower = a.toLowerCase();
-    // Combined short flags such as `-lc` or `-ec` also end in the code flag.
-    return (
-      flags.includes(lower) ||
-      (/^-[a-z]+$/.test(lower) && flags.some((f) => f.length === 2 && lower.endsWith(f[1] ?? '')))
-    );
-  });
-  return flag
-    ? [
-        `runs code given as a string (${program} ${flag} …); give the program and its arguments as argv, or run a script file that is in the workspace`,
-      ]
-    : [];
+/** Why a finished command counts as failed (non-zero exit, killed, timed out), quoting the end of its stderr. */
+function failureOf(i: RunCommandInput, output: RunCommandOutput): string | undefined {
+  if (output.exit_code === 0 && !output.timed_out) return undefined;
+  const what = output.timed_out
+    ? `${i.argv[0]} timed out`
+    : output.exit_code === null
+      ? `${i.argv[0]} was killed by a signal`
+      : `${i.argv[0]} exited with code ${output.exit_code}`;
+  const stderr = tail(output.stderr, STDERR_TAIL_LINES);
+  return stderr ? `${what}; the end of its stderr:\n${stderr}` : `${what} and printed nothing on stderr`;
 }
 
 function tail(text: string, lines: number): string {
@@ -117,7 +69,7 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
   input,
   paths: (i) => [{ path: i.cwd, access: 'read' }],
   command: (i) => i.argv,
-  check: (i) => [...inlineCodeProblems(i.argv), ...shellOperatorProblems(i.argv)],
+  check: (i) => commandProblems(i.argv),
   async run(i, ctx) {
     const sandbox = ctx.services.sandbox;
     if (!sandbox) {
@@ -143,21 +95,17 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
       sandbox: sandbox.kind ?? 'unknown',
     };
   },
+  failure: (i, output) => failureOf(i, output),
+  exitCode: (output) => output.exit_code,
   review(i, output) {
-    if (output.exit_code === 0 && !output.timed_out) return { ok: true };
-    const what = output.timed_out
-      ? `${i.argv[0]} timed out`
-      : output.exit_code === null
-        ? `${i.argv[0]} was killed by a signal`
-        : `${i.argv[0]} exited with code ${output.exit_code}`;
-    const stderr = tail(output.stderr, STDERR_TAIL_LINES);
-    return {
-      ok: false,
-      problem: stderr
-        ? `${what}; the end of its stderr:\n${stderr}`
-        : `${what} and printed nothing on stderr`,
-      ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
-    };
+    const problem = failureOf(i, output);
+    return problem === undefined
+      ? { ok: true }
+      : {
+          ok: false,
+          problem,
+          ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
+        };
   },
   render(output) {
     const parts = [output.stdout.trimEnd()];

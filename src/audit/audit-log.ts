@@ -5,7 +5,8 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { withFileLock, writeFileAtomic } from '../util/files.js';
-import { redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redactDeep } from '../util/redact.js';
 import { officeDir } from '../util/workspace.js';
 import { canonicalJson } from './canonical-json.js';
 
@@ -110,7 +111,7 @@ async function readTail(path: string): Promise<{ last?: AuditEntry; endsMidLine:
 
 export interface AppendOptions {
   readonly now?: () => Date;
-  /** Exact values to mask besides the recognised secret forms (default: secret-named variables of process.env). */
+  /** Exact values to mask besides the recognised secret forms (default: the secrets office read from its environment). */
   readonly secrets?: readonly string[];
 }
 
@@ -127,7 +128,7 @@ export async function appendAudit(
     if (key in event) throw new TypeError(`an audit event may not set "${key}"; the log assigns it`);
   }
   const path = auditPath(workspace);
-  const secrets = options.secrets ?? secretValuesFromEnv(process.env);
+  const secrets = options.secrets ?? secretValues();
   const { task_id, type, ...data } = redactDeep({ ...event }, { secrets });
   const at = (options.now ?? (() => new Date()))().toISOString();
 

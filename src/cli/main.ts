@@ -1,6 +1,7 @@
 // Receptionist (CLI intake): parses the command line and hands each command to its module, loaded on demand,
 // so `office --version` and `office --help` load no parser, SDK or UI.
 import { Command, CommanderError, Option } from 'commander';
+import { captureSecrets } from '../config/secrets.js';
 import { EXIT, type ExitCode, OfficeError } from '../errors.js';
 
 const VERSION = '0.1.0';
@@ -20,11 +21,13 @@ function collect(value: string, previous: string[]): string[] {
 function dirOption(): Option {
   return new Option(
     '--dir <dir>',
-    'workspace directory (default: nearest with .office.config.json, .office/ or .git)',
+    'workspace directory (default: nearest with .git or .office.config.json, below your home folder)',
   );
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  // First of all: keys leave process.env (no child inherits them) and this process's /proc environ.
+  captureSecrets();
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;

@@ -2,9 +2,13 @@
 import chalk from 'chalk';
 import type { LoopEvent } from '../office/events.js';
 import type { Reporter } from '../office/ports.js';
-import { redact, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redact } from '../util/redact.js';
 
-const SECRETS = secretValuesFromEnv(process.env);
+/** Masks secrets in a line; the values are those office read at start-up. */
+function masked(line: string): string {
+  return redact(line, { secrets: secretValues() });
+}
 
 function ms(n: number): string {
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -12,7 +16,7 @@ function ms(n: number): string {
 
 /** One plain line per meaningful event, on stderr (stdout stays for results). */
 export function plainReporter(
-  write: (line: string) => void = (l) => process.stderr.write(`${redact(l, { secrets: SECRETS })}\n`),
+  write: (line: string) => void = (l) => process.stderr.write(`${masked(l)}\n`),
 ): Reporter {
   return {
     emit(e: LoopEvent) {
@@ -91,7 +95,7 @@ export function plainReporter(
 
 /** `--output stream-json`: every event as one JSON line on stdout. */
 export function streamJsonReporter(
-  write: (line: string) => void = (l) => process.stdout.write(`${redact(l, { secrets: SECRETS })}\n`),
+  write: (line: string) => void = (l) => process.stdout.write(`${masked(l)}\n`),
 ): Reporter {
   return { emit: (e) => write(JSON.stringify({ at: new Date().toISOString(), ...e })) };
 }

@@ -10,7 +10,8 @@ import { type RiskAssessment, riskAssessmentSchema } from '../policy/gatekeeper.
 import type { approvalModes, OfficeConfig } from '../schemas/config.js';
 import type { SandboxRunner } from '../tools/define-tool.js';
 import { createSandbox, probeSandbox, type Sandbox, type SandboxMode } from '../tools/sandbox.js';
-import { redact, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redact } from '../util/redact.js';
 
 export type ApprovalMode = (typeof approvalModes)[number];
 
@@ -66,14 +67,19 @@ export async function buildSafety(options: SafetyOptions): Promise<Safety> {
   return { policy, sandbox, sandboxKind: kind };
 }
 
-/** Records approval decisions and tool runs in the hash-chained audit log. */
+/** Records approval decisions, rejected plans and tool runs in the hash-chained audit log. */
 export function auditWriter(workspace: string): (event: LoopEvent) => Promise<void> {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   return async (event) => {
     if (event.type === 'step_approval') {
       const { type: _t, task_id, decision, ...data } = event;
       const type = decision === 'allow' ? 'approval' : decision === 'deny' ? 'refusal' : 'approval_needed';
       await appendAudit(workspace, { type, task_id, decision, ...data }, { secrets });
+    } else if (event.type === 'plan_validated' && !event.ok) {
+      // A refused plan is a security decision too: what was proposed (a shell string, a path outside), and why not.
+      const { type: _t, task_id, ok: _ok, ...data } = event;
+      const reason = data.issues.map((i) => i.message).join('; ');
+      await appendAudit(workspace, { type: 'plan_rejected', task_id, ...data, reason }, { secrets });
     } else if (event.type === 'step_finished' && event.status !== 'reused') {
       const { type: _t, task_id, ...data } = event;
       await appendAudit(workspace, { type: 'tool_run', task_id, ...data }, { secrets });
@@ -106,7 +112,7 @@ export function redactPrompt(text: string, secrets: readonly string[]): string {
 
 /** Masks secrets and e-mail addresses in everything sent to a model. */
 export function redactingRouter(router: ModelRouter): ModelRouter {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   return {
     enabled: router.enabled,
     generate: (request) =>

@@ -1,10 +1,8 @@
 // Receptionist wiring: builds the real parts the loop works through (store, tools, templates, models, policy,
 // reporters) for one command invocation.
-import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lazyCodeIndexService } from '../code/lazy-service.js';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
 import { decomposerChain, templateDecomposer } from '../office/decompose.js';
 import type { OfficeDeps } from '../office/orchestrate.js';
 import { memoryPlanner, plannerChain, templatePlanner } from '../office/plan.js';
@@ -28,7 +26,7 @@ import type { OfficeConfig } from '../schemas/config.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { loadPrompts, loadTemplates } from '../templates/load.js';
 import { loadTools } from '../tools/registry.js';
-import { findWorkspaceRoot } from '../util/workspace.js';
+import { workspaceRoot } from './workspace-root.js';
 
 export interface Workspace {
   readonly root: string;
@@ -36,13 +34,11 @@ export interface Workspace {
   readonly store: TaskStore;
 }
 
-/** The workspace for a command: --dir if given, else the nearest ancestor of the current directory with
- * .office.config.json, .office/ or .git (else the current directory). */
+/** The workspace for a command: --dir if given (the home folder or `/` only when confirmed), else the nearest
+ * ancestor of the current directory below the home folder with .git or .office.config.json, else with .office/,
+ * else the current directory. */
 export async function openWorkspace(dir: string | undefined): Promise<Workspace> {
-  if (dir !== undefined && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`--dir ${dir} is not a directory`);
-  }
-  const root = realpathSync(dir !== undefined ? resolve(dir) : findWorkspaceRoot(process.cwd()));
+  const root = await workspaceRoot(dir);
   const { config } = await loadConfig(root);
   return { root, config, store: createTaskStore(root) };
 }

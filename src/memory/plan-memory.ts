@@ -3,7 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ModelRouter } from '../models/types.js';
 import type { PlanMemory, PlanOutcome, RecallQuery, Recollection, ReusablePlan } from '../office/ports.js';
-import { redact, redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { redact, redactDeep } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
 import {
   condenseLesson,
   decodeEntry,
@@ -124,7 +125,7 @@ export function createPlanMemory(options: PlanMemoryOptions): PlanMemoryStore {
   const topK = options.topK ?? 3;
   const budgetTokens = options.budgetTokens ?? RECALL_BUDGET_TOKENS;
   const fingerprintOf = options.fingerprint ?? workspaceFingerprint;
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   /** The fingerprint at planning time, by task and subtask: a success is remembered for the state it was planned on. */
   const plannedOn = new Map<string, Promise<string>>();
   /** Never rejects: a workspace that cannot be fingerprinted gets a value that matches nothing (no reuse). */

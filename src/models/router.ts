@@ -1,5 +1,6 @@
 // Model Selector ("Model Selector"): role → tier → ordered candidates; keys, circuits, cache, budgets, retries,
 // structured output with one repair round, record/replay; every attempt and refusal becomes a ModelCallRecord.
+import { officeEnv } from '../config/secrets.js';
 import { randomBytes } from 'node:crypto';
 import type { ModelsConfig } from '../schemas/config.js';
 import { type CandidateContext, type RecordBase, recordOf, type Timing } from './attempts.js';
@@ -42,7 +43,7 @@ import {
 export interface ModelRouterOptions {
   /** The parsed configuration (only `models` is read). */
   readonly config: { readonly models: ModelsConfig };
-  /** Hosts and keys; defaults to process.env. */
+  /** Hosts and keys; defaults to office's environment (process.env and the secrets taken out of it). */
   readonly env?: Env;
   /** Workspace root: the cache and the spend ledger live under its .office/. */
   readonly workspace: string;
@@ -88,7 +89,7 @@ export interface RouterServices {
 export function createModelRouter(options: ModelRouterOptions): ModelRouter {
   const models = options.config.models;
   const overrides: TierOverrides = parseTierOverrides(options.modelOverrides ?? []);
-  const settings: ProviderSettings = resolveProviderSettings(models, options.env ?? process.env);
+  const settings: ProviderSettings = resolveProviderSettings(models, options.env ?? officeEnv());
   const timing: Timing = {
     now: options.now ?? Date.now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Plan, PlanStep } from '../schemas/plan.js';
 import type { ApprovalRecord, StepResult } from '../schemas/task.js';
 import type { ToolPathAccess } from '../tools/define-tool.js';
+import { describeStepAction } from '../policy/explain.js';
 import type { Approver, PolicyDecision, PolicyFn, PolicyRequest, ToolRegistry } from './ports.js';
 
 export interface ApproveContext {
@@ -26,6 +27,11 @@ export interface ApproveContext {
   readonly recorded: readonly ApprovalRecord[];
   /** Step results already stored, keyed by idempotency key. */
   readonly priorSteps: Readonly<Record<string, StepResult>>;
+  /**
+   * Set when a model wrote this plan after workspace content reached it (earlier steps' outputs): the steps may
+   * carry instructions planted in those files, and whoever approves them is told so.
+   */
+  readonly provenance?: string;
   readonly now: () => Date;
 }
 
@@ -43,6 +49,9 @@ export interface PendingApproval {
   readonly tool: string;
   readonly risk: string;
   readonly reason: string;
+  /** Exactly what the step will do (`runs npm test (in .)`, `reads .env`). */
+  readonly action: string;
+  readonly proposed_by?: string;
 }
 
 export interface DeniedStep {
@@ -99,12 +108,23 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
     const tool = ctx.tools.get(step.action);
     const risk = tool?.risk ?? 'exec';
     const at = () => ctx.now().toISOString();
-    const base = { plan_id: ctx.plan.plan_id, step_id: step.step_id, tool: step.action, risk };
     const command = commandOf(step, ctx.tools);
+    const paths = pathsOf(step, ctx.tools);
+    // Every record says exactly what would run, so that a person approving later (and the audit) sees it.
+    const base = {
+      plan_id: ctx.plan.plan_id,
+      step_id: step.step_id,
+      tool: step.action,
+      risk,
+      ...(command ? { command: [...command] } : {}),
+      ...(paths.length > 0 ? { paths: paths.map((p) => ({ path: p.path, access: p.access })) } : {}),
+      ...(ctx.provenance ? { proposed_by: ctx.provenance } : {}),
+    };
+    const action = describeStepAction({ ...(command ? { command } : {}), paths });
     const request: PolicyRequest = {
       tool: step.action,
       risk,
-      paths: pathsOf(step, ctx.tools),
+      paths,
       ...(command ? { command } : {}),
       interactive: ctx.interactive,
       pluginTool: ctx.tools.isPlugin?.(step.action) ?? false,
@@ -169,6 +189,9 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
         tool: step.action,
         risk,
         inputs: step.inputs,
+        action,
+        ...(command ? { command } : {}),
+        ...(ctx.provenance ? { provenance: ctx.provenance } : {}),
         reason: decision.reason,
         ...(assessment ? { assessment } : {}),
       });
@@ -198,7 +221,14 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
       continue;
     }
     records.push({ ...base, decision: 'ask', by: decision.rule, reason: decision.reason, at: at() });
-    pending.push({ step_id: step.step_id, tool: step.action, risk, reason: decision.reason });
+    pending.push({
+      step_id: step.step_id,
+      tool: step.action,
+      risk,
+      reason: decision.reason,
+      action,
+      ...(ctx.provenance ? { proposed_by: ctx.provenance } : {}),
+    });
   }
 
   if (denied.length > 0) return { status: 'denied', records, denied };

@@ -27,6 +27,11 @@ export type LoopEvent =
       plan_id: string;
       ok: boolean;
       issues: ValidationIssue[];
+      /** Who made the plan (`template`, `model`, `memory`) and which planner (for the audit of a rejection). */
+      source?: string;
+      by?: string;
+      /** A rejected plan's steps as proposed, for the audit trail. */
+      steps?: { step_id: string; action: string; inputs: unknown }[];
     }
   | {
       type: 'step_approval';
@@ -38,6 +43,10 @@ export type LoopEvent =
       decision: 'allow' | 'ask' | 'deny';
       by: string;
       reason: string;
+      /** Exactly what the step runs or touches, for the audit trail and the person approving. */
+      command?: string[];
+      paths?: { path: string; access: 'read' | 'write' }[];
+      proposed_by?: string;
     }
   | { type: 'step_started'; task_id: string; step_id: string; action: string; attempt: number }
   | {
@@ -49,6 +58,8 @@ export type LoopEvent =
       duration_ms: number;
       /** The inputs the tool ran with (for the audit trail). */
       inputs?: unknown;
+      /** For commands: the exit code (null when killed by a signal or timed out). */
+      exit_code?: number | null;
       summary?: string;
       error?: string;
     }

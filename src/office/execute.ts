@@ -18,7 +18,10 @@ export interface ExecuteContext {
   readonly taskId: string;
   readonly plan: Plan;
   readonly tools: ToolRegistry;
-  /** Persists a change to the task document (the executor stores each step's state as it changes). */
+  /**
+   * Persists a change to the task document at once (the executor stores each step's state as it changes): a
+   * step's outcome is written before anything else happens — no audit entry, report or event is waited for.
+   */
   readonly persist: (mutate: (doc: TaskDocument) => void) => Promise<unknown>;
   readonly reporter: Reporter;
   readonly concurrency: number;
@@ -86,15 +89,23 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** After Ctrl-C, a running tool gets this long to stop (its signal is aborted) or to hand over its result. */
+const INTERRUPT_GRACE_MS = 10_000;
+
+/**
+ * Runs `work` with a timeout. On an interrupt (`outer` aborts) the tool's own signal is aborted and its answer
+ * awaited a little: a result that arrives — the command had finished — is kept, not thrown away; a tool that
+ * stops because of the signal, or does not answer in time, makes the step Interrupted.
+ */
 async function runWithTimeout<T>(
   work: (signal: AbortSignal) => Promise<T>,
   timeoutMs: number,
   outer: AbortSignal,
 ): Promise<T> {
+  if (outer.aborted) throw new Interrupted('interrupted');
   const controller = new AbortController();
-  const onAbort = () => controller.abort(outer.reason);
-  outer.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Settle first: a tool that returns (or throws) when its signal aborts must still count as timed out.
@@ -102,14 +113,21 @@ async function runWithTimeout<T>(
       controller.abort(new Error('timeout'));
     }, timeoutMs);
   });
-  const interrupted = new Promise<never>((_, reject) => {
-    if (outer.aborted) reject(new Interrupted('interrupted'));
-    outer.addEventListener('abort', () => reject(new Interrupted('interrupted')), { once: true });
+  const running = work(controller.signal);
+  let onAbort = () => {};
+  const interrupted = new Promise<T>((resolve, reject) => {
+    onAbort = () => {
+      controller.abort(outer.reason);
+      graceTimer = setTimeout(() => reject(new Interrupted('interrupted')), INTERRUPT_GRACE_MS);
+      running.then(resolve, () => reject(new Interrupted('interrupted')));
+    };
+    outer.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([work(controller.signal), timeout, interrupted]);
+    return await Promise.race([running, timeout, interrupted]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(graceTimer);
     outer.removeEventListener('abort', onAbort);
   }
 }
@@ -132,6 +150,8 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
   };
 
   async function runStep(step: PlanStep): Promise<void> {
+    // Nothing new starts after an interrupt: a step recorded as started must have been started.
+    if (ctx.signal.aborted) throw new Interrupted('interrupted');
     const tool = ctx.tools.get(step.action);
     const started = Date.now();
     if (!tool) throw new OfficeError(`tool "${step.action}" is not registered`);
@@ -205,24 +225,30 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
           timeoutMs,
           ctx.signal,
         );
+        const problem = tool.failure?.(parsed.data, output);
+        const exitCode = tool.exitCode?.(output);
         await record(key, {
           ...base,
-          status: 'succeeded',
+          status: problem === undefined ? 'succeeded' : 'failed',
           attempts: attempt,
           finished_at: new Date().toISOString(),
           output,
+          ...(problem === undefined ? {} : { error: problem }),
           ...(tool.modelGenerated ? { model_generated: true } : {}),
         });
-        outputs.set(step.step_id, output);
+        if (problem === undefined) outputs.set(step.step_id, output);
+        else failed = true;
         ctx.reporter.emit({
           type: 'step_finished',
           task_id: ctx.taskId,
           step_id: step.step_id,
           action: step.action,
-          status: 'succeeded',
+          status: problem === undefined ? 'succeeded' : 'failed',
           duration_ms: Date.now() - started,
           inputs: parsed.data,
+          ...(exitCode !== undefined ? { exit_code: exitCode } : {}),
           ...(tool.summarize ? { summary: tool.summarize(output) } : {}),
+          ...(problem === undefined ? {} : { error: problem }),
         });
         return;
       } catch (err) {
@@ -249,7 +275,7 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
 
   const depsOf = (s: PlanStep) => s.dependencies ?? [];
   while (pending.size > 0 || running.size > 0) {
-    if (!failed) {
+    if (!failed && !ctx.signal.aborted) {
       const ready = steps.filter(
         (s) => pending.has(s.step_id) && depsOf(s).every((d) => results.get(d)?.status === 'succeeded'),
       );
@@ -266,7 +292,20 @@ export async function executePlan(ctx: ExecuteContext): Promise<ExecuteOutcome> 
       }
     }
     if (running.size === 0) break;
-    await Promise.race([...running.values()].map((r) => r.promise));
+    const thrown = await Promise.race(
+      [...running.values()].map((r) =>
+        r.promise.then(
+          () => undefined,
+          (err: unknown) => ({ err }),
+        ),
+      ),
+    );
+    if (thrown) {
+      // Steps still running finish (or stop) and are recorded before the error goes up: no result is lost.
+      await Promise.allSettled([...running.values()].map((r) => r.promise));
+      throw thrown.err;
+    }
   }
+  if (ctx.signal.aborted && pending.size > 0) throw new Interrupted('interrupted');
   return { status: failed || pending.size > 0 ? 'failed' : 'succeeded', results };
 }

@@ -14,6 +14,20 @@ export type PlanPhaseOutcome =
   | { readonly kind: 'failed' }
   | { readonly kind: 'dead_lettered' };
 
+/** The steps of a plan as proposed, whatever shape it has (a rejected plan may not fit the contract). */
+function proposedSteps(plan: unknown): { step_id: string; action: string; inputs: unknown }[] {
+  const steps = (plan as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((raw: unknown) => {
+    const step = (raw ?? {}) as { step_id?: unknown; action?: unknown; inputs?: unknown };
+    return {
+      step_id: String(step.step_id ?? '?'),
+      action: String(step.action ?? '?'),
+      inputs: step.inputs ?? null,
+    };
+  });
+}
+
 function checkPath(workspace: string): (path: string) => string | null {
   return (path) => {
     try {
@@ -33,10 +47,21 @@ async function deadLetter(
   rounds: number,
   why = 'no acceptable plan',
 ): Promise<PlanPhaseOutcome> {
-  const { deps, taskId } = session;
   const reason =
     `subtask "${subtask.id}" (${subtask.goal}) found ${why} in ${rounds} ` +
     `iteration${rounds === 1 ? '' : 's'}; last feedback: ${state.scratchpad.at(-1) ?? 'none'}`;
+  await deadLetterSubtask(session, subtask, doc, reason);
+  return { kind: 'dead_lettered' };
+}
+
+/** Ends a subtask in the dead-letter queue with `reason` (shown by `office dlq` and as the task's error). */
+export async function deadLetterSubtask(
+  session: TaskSession,
+  subtask: Subtask,
+  doc: TaskDocument,
+  reason: string,
+): Promise<void> {
+  const { deps, taskId } = session;
   await deps.store.deadLetter({
     task_id: taskId,
     request: doc.request,
@@ -49,7 +74,6 @@ async function deadLetter(
     if (s) s.status = 'dead_lettered';
     d.error = { code: 'dead_lettered', message: reason };
   });
-  return { kind: 'dead_lettered' };
 }
 
 export async function planPhase(
@@ -132,6 +156,9 @@ export async function planPhase(
     plan_id: planId,
     ok: validation.ok,
     issues: [...validation.issues],
+    source: produced.source,
+    by: produced.by,
+    ...(validation.ok ? {} : { steps: proposedSteps(produced.plan) }),
   });
   const stored = await session.update((d) => {
     const at = session.now().toISOString();

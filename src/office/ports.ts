@@ -23,6 +23,12 @@ export interface ApprovalRequest {
   readonly tool: string;
   readonly risk: string;
   readonly inputs: unknown;
+  /** Exactly what the step will do (`runs npm test (in .)`, `reads .env`), never shortened. */
+  readonly action: string;
+  /** For tools that run programs: the argv. */
+  readonly command?: readonly string[];
+  /** Set when a model proposed the step after workspace content reached it: weigh it as untrusted. */
+  readonly provenance?: string;
   /** Why policy asks (the rule that decided). */
   readonly reason: string;
   /** A model's risk assessment, when a gatekeeper ran. */

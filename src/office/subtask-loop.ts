@@ -8,7 +8,8 @@ import type { TaskDocument } from '../schemas/task.js';
 import { approvePlan } from './approve.js';
 import type { RunOptions } from './deps.js';
 import { type ExecuteOutcome, executePlan } from './execute.js';
-import { planPhase } from './plan-phase.js';
+import { deadLetterSubtask, planPhase } from './plan-phase.js';
+import { repeatOfReviewed } from './repeat-guard.js';
 import { reviewDeterministically } from './review.js';
 import { remember, type TaskSession, toolContextFor } from './task-session.js';
 
@@ -27,18 +28,27 @@ function resultOf(plan: Plan, outputs: ReadonlyMap<string, { output?: unknown }>
   return resultStep ? outputs.get(resultStep)?.output : undefined;
 }
 
-/** Approval of every step; `proceed` when all may run, else what the subtask became. */
+/**
+ * Approval of every step; `proceed` when all may run, `denied` when a person refused with a note for the planner,
+ * `ended` when a refusal ended the subtask, `needs_approval` when a person must act.
+ */
 async function approvePhase(
   session: TaskSession,
   subtask: Subtask,
   plan: Plan,
   doc: TaskDocument,
   options: RunOptions,
-): Promise<'proceed' | 'needs_approval' | 'denied'> {
+): Promise<'proceed' | 'needs_approval' | 'denied' | 'ended'> {
   const { deps, taskId } = session;
+  const stored = doc.plans.find((p) => p.plan.plan_id === plan.plan_id);
+  const provenance =
+    stored?.source === 'model' && sawWorkspaceContent(doc, subtask)
+      ? `a model (${stored.by}) that had read workspace files: instructions planted in them could have shaped it`
+      : undefined;
   const approval = await approvePlan({
     taskId,
     plan,
+    ...(provenance ? { provenance } : {}),
     tools: deps.tools,
     policy: deps.policy,
     interactive: deps.interactive,
@@ -61,6 +71,9 @@ async function approvePhase(
       decision: r.decision,
       by: r.by,
       reason: r.reason,
+      ...(r.command ? { command: r.command } : {}),
+      ...(r.paths ? { paths: r.paths } : {}),
+      ...(r.proposed_by ? { proposed_by: r.proposed_by } : {}),
     });
   }
   const planId = plan.plan_id;
@@ -77,7 +90,12 @@ async function approvePhase(
     if (approval.status === 'needs_approval') {
       s.status = 'needs_approval';
       const n = approval.pending.length;
-      const list = approval.pending.map((p) => `${p.step_id} (${p.tool}, ${p.risk}): ${p.reason}`).join('; ');
+      const list = approval.pending
+        .map(
+          (p) =>
+            `${p.step_id} (${p.tool}, ${p.risk}) ${p.action}${p.proposed_by ? ` [proposed by ${p.proposed_by}]` : ''}: ${p.reason}`,
+        )
+        .join('; ');
       d.error = {
         code: 'needs_approval',
         message:
@@ -87,18 +105,28 @@ async function approvePhase(
     }
   });
   if (approval.status === 'denied') {
-    await remember(session, {
-      kind: 'failure',
-      request: doc.request,
-      subtask,
-      source: doc.plans.find((p) => p.plan.plan_id === planId)?.source ?? 'model',
-      plan,
-      reasons: approval.denied.map((x) => `${x.tool} was refused: ${x.reason}`),
-      durationMs: 0,
+    // A refusal is not a lesson for plan memory. Only a person's note asks for another plan; without one, the
+    // next plan would be refused the same way, so the subtask ends here.
+    if (approval.denied.every((x) => x.note !== undefined)) return 'denied';
+    const list = approval.denied
+      .map((x) => `step "${x.step_id}" (${x.tool}) was refused: ${x.reason}`)
+      .join('; ');
+    await session.update((d) => {
+      const s = d.subtasks[subtask.id];
+      if (s) s.status = 'failed';
+      d.error = { code: 'denied', message: `${list}. Nothing of plan ${planId} ran.` };
     });
-    return 'denied';
+    return 'ended';
   }
   return approval.status === 'needs_approval' ? 'needs_approval' : 'proceed';
+}
+
+/**
+ * Whether workspace content could have reached the model that plans `subtask`: earlier steps of this task produced
+ * output (it reaches planning through the review feedback and through the results of subtasks this one depends on).
+ */
+function sawWorkspaceContent(doc: TaskDocument, subtask: Subtask): boolean {
+  return subtask.dependencies.length > 0 || Object.values(doc.steps).some((s) => s.output !== undefined);
 }
 
 /** The deterministic checks first; a model's review only for plans a model or memory made, and only after them. */
@@ -141,7 +169,7 @@ async function executeAndReview(
     taskId,
     plan,
     tools: deps.tools,
-    persist: session.update,
+    persist: session.updateNow,
     reporter: { emit: session.emit },
     concurrency: deps.config.concurrency,
     retry: deps.config.retry,
@@ -232,11 +260,25 @@ export async function runSubtask(
       doc = planned.doc;
     }
 
+    const repeat = repeatOfReviewed(plan, subtask.id, doc);
+    if (repeat.type === 'repeat') {
+      await deadLetterSubtask(
+        session,
+        subtask,
+        doc,
+        `subtask "${subtask.id}" (${subtask.goal}): plan ${plan.plan_id} does exactly what plan ${repeat.planId} did, ` +
+          `which was reviewed: ${repeat.summary}. Running it again would end the same way, so it did not run.`,
+      );
+      return 'dead_lettered';
+    }
+
     const approval = await approvePhase(session, subtask, plan, doc, options);
     if (approval === 'needs_approval') return 'needs_approval';
+    if (approval === 'ended') return 'failed';
     if (approval === 'denied') continue;
 
-    const verdict = await executeAndReview(session, subtask, plan, await deps.store.read(taskId));
+    const stored = await deps.store.read(taskId);
+    const verdict = await executeAndReview(session, subtask, plan, stored);
     if (verdict.verdict === 'APPROVE') {
       session.emit({
         type: 'subtask_finished',
@@ -247,5 +289,17 @@ export async function runSubtask(
       return 'succeeded';
     }
     if (verdict.verdict === 'ESCALATE') return 'escalated';
+    const source = stored.plans.find((p) => p.plan.plan_id === plan.plan_id)?.source;
+    if (source === 'template') {
+      // A template plans the same way every round: what failed now would fail again, identically.
+      await deadLetterSubtask(
+        session,
+        subtask,
+        stored,
+        `subtask "${subtask.id}" (${subtask.goal}) failed: ${verdict.summary}. Its plan comes from a template, ` +
+          'which plans the same way every round, so it was not run again.',
+      );
+      return 'dead_lettered';
+    }
   }
 }

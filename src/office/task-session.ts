@@ -28,7 +28,11 @@ export class TaskSession {
     this.deps.reporter.emit(event);
     this.pending.push(event);
     const audit = this.deps.audit;
-    if (audit && (event.type === 'step_approval' || event.type === 'step_finished')) {
+    const audited =
+      event.type === 'step_approval' ||
+      event.type === 'step_finished' ||
+      (event.type === 'plan_validated' && !event.ok);
+    if (audit && audited) {
       this.audited = this.audited
         .then(() => audit(event))
         .catch((err: unknown) => {
@@ -41,6 +45,13 @@ export class TaskSession {
     this.calls.push(call);
     this.emit({ type: 'model_call', task_id: this.taskId, call });
   };
+
+  /**
+   * Writes a change at once, without waiting for audit entries still being appended or flushing buffered events
+   * (the next `update` does that): for a step's outcome, which must be on disk before anything else happens.
+   */
+  updateNow = (mutate: (doc: TaskDocument) => void): Promise<TaskDocument> =>
+    this.deps.store.update(this.taskId, mutate);
 
   update = async (mutate: (doc: TaskDocument) => void = () => {}): Promise<TaskDocument> => {
     await this.audited;

@@ -1,6 +1,7 @@
 // Policy engine ("IT Security"): one pure decision — allow, ask or deny — for a tool step, naming what decided.
 import { posix } from 'node:path';
 import { type approvalModes, type PolicyRule, type Risk, risks } from '../schemas/config.js';
+import { analyzeCommand, programsRun } from './command-analysis.js';
 import { isInsideWorkspace, normalizeRelative, inScope } from './paths.js';
 
 export type ApprovalMode = (typeof approvalModes)[number];
@@ -76,6 +77,41 @@ export function programOf(command: readonly string[] | undefined): string | unde
   return SYSTEM_BIN_DIRS.has(posix.dirname(normal)) ? posix.basename(normal) : first;
 }
 
+/**
+ * Whether a rule's command list covers what `command` runs, wrappers included (`env`, `timeout`, `xargs`, `find
+ * -exec`, …). An allow rule must name every program that would run; a deny or ask rule applies when it names any
+ * of them, so `env rm` is caught by a rule against `rm`. A command the analysis refuses is never allowed by a rule.
+ */
+function commandsCheck(
+  rule: PolicyRule,
+  list: readonly string[],
+  command: readonly string[],
+  name: string,
+  where: string,
+): RuleCheck {
+  const analysis = analyzeCommand(command);
+  const programs =
+    analysis.type === 'runs'
+      ? programsRun(analysis).map((p) => programOf([p]) ?? p)
+      : [programOf(command) ?? command[0] ?? ''];
+  const listed = programs.filter((p) => list.includes(p));
+  const is = (items: readonly string[]) => (items.length === 1 ? 'is' : 'are');
+  if (rule.decision !== 'allow' && listed.length > 0) {
+    return { matched: true, why: `${listed.join(', ')} ${is(listed)} in its command list` };
+  }
+  if (analysis.type === 'refused') {
+    return { matched: false, nearMiss: `${name} cannot allow this command: it ${analysis.reason}` };
+  }
+  const missing = programs.filter((p) => !list.includes(p));
+  if (missing.length === 0)
+    return { matched: true, why: `${programs.join(', ')} ${is(programs)} in its command list` };
+  const through = programs.length > 1 ? ` (the command runs ${programs.join(' → ')})` : '';
+  return {
+    matched: false,
+    nearMiss: `${missing.join(', ')} ${is(missing)} not in the allowlist of ${name}${through}; add ${missing.map((p) => `"${p}"`).join(', ')} to ${where}.commands in .office.config.json to let that rule decide`,
+  };
+}
+
 function writePaths(request: PolicyRequest): string[] {
   return request.paths.filter((p) => p.access === 'write').map((p) => p.path);
 }
@@ -110,17 +146,12 @@ function checkRule(rule: PolicyRule, index: number, request: PolicyRequest, risk
 
   const reasons: string[] = [];
   if (rule.commands !== undefined) {
-    const program = programOf(request.command);
-    if (program === undefined) {
+    if (request.command === undefined || request.command.length === 0) {
       return { matched: false, nearMiss: `${name} lists commands, and "${request.tool}" runs none` };
     }
-    if (!rule.commands.includes(program)) {
-      return {
-        matched: false,
-        nearMiss: `${program} is not in the allowlist of ${name}; add "${program}" to ${where}.commands in .office.config.json to let that rule decide`,
-      };
-    }
-    reasons.push(`${program} is in its command list`);
+    const check = commandsCheck(rule, rule.commands, request.command, name, where);
+    if (!check.matched) return check;
+    reasons.push(check.why);
   }
 
   if (rule.paths !== undefined) {
@@ -207,6 +238,23 @@ function modeDefault(policy: Policy, request: PolicyRequest, risk: Risk): Decisi
   };
 }
 
+/** `.env`, `.env.local`, `config/.env.production`, `.envrc`: files that usually hold secrets. Templates are not. */
+export function isSecretEnvFile(path: string): boolean {
+  const base = posix.basename(path.replace(/\\/g, '/'));
+  return /^\.env(?:rc)?(?:\.|$)/i.test(base) && !/\.(?:example|sample|template|dist)$/i.test(base);
+}
+
+/** Reading a `.env` file needs a person's approval (or a rule that allows it), whatever the mode allows for reads. */
+function secretFileGuard(request: PolicyRequest, fallback: Decision): Decision {
+  const secretFile = request.paths.find((p) => isSecretEnvFile(p.path));
+  if (fallback.type !== 'allow' || secretFile === undefined) return fallback;
+  return {
+    type: 'ask',
+    rule: 'secret-file',
+    reason: `${normalizeRelative(secretFile.path)} is a .env file, which usually holds secrets, so reading it needs approval (a rule in approval.rules can allow it)`,
+  };
+}
+
 /**
  * Decides one step. Rules are tried in order and the first that applies wins; a rule applies when its `tool`
  * and `risk` (where given) match, its `when` fits the terminal, every written path is inside its `paths`, and
@@ -232,7 +280,7 @@ export function decide(request: PolicyRequest, policy: Policy): Decision {
     if (check.nearMiss !== undefined) nearMisses.push({ decision: rule.decision, text: check.nearMiss });
   }
 
-  const fallback = modeDefault(policy, request, risk);
+  const fallback = secretFileGuard(request, modeDefault(policy, request, risk));
   const hint = nearMisses.find((miss) => isLooser(miss.decision, fallback.type));
   return {
     ...fallback,

@@ -66,3 +66,32 @@ export function explainDecision(
     decision.type === 'ask' ? `${VERB.ask} (${decision.rule})` : `${VERB[decision.type]} by ${decision.rule}`;
   return `${subject}${verb}: ${decision.reason}`;
 }
+
+/**
+ * The words a command runs, exactly, for a person approving it: never shortened; a word holding spaces, quotes or
+ * anything else a reader could take two ways is shown as a JSON string (`echo "two  spaces"`).
+ */
+export function exactCommand(argv: readonly string[]): string {
+  return argv.map(exactWord).join(' ');
+}
+
+function exactWord(word: string): string {
+  return /^[\w./:=@%+,-]+$/.test(word) ? word : JSON.stringify(word);
+}
+
+/** What a step will do, exactly: `runs npm test (in .)`, `reads .env`, `writes docs/a.md`; '' when it declares nothing. */
+export function describeStepAction(step: {
+  readonly command?: readonly string[] | undefined;
+  readonly paths?: readonly { readonly path: string; readonly access: 'read' | 'write' }[] | undefined;
+}): string {
+  const paths = step.paths ?? [];
+  if (step.command && step.command.length > 0) {
+    const where = paths.map((p) => exactWord(p.path)).join(', ');
+    return `runs ${exactCommand(step.command)}${where ? ` (in ${where})` : ''}`;
+  }
+  const writes = paths.filter((p) => p.access === 'write').map((p) => exactWord(p.path));
+  const reads = paths.filter((p) => p.access === 'read').map((p) => exactWord(p.path));
+  return [writes.length ? `writes ${writes.join(', ')}` : '', reads.length ? `reads ${reads.join(', ')}` : '']
+    .filter(Boolean)
+    .join(', ');
+}

@@ -62,6 +62,12 @@ export const approvalRecordSchema = z.strictObject({
   by: z.string(),
   reason: z.string(),
   at: z.string(),
+  /** What the step runs, exactly (tools that run programs). */
+  command: z.array(z.string()).optional(),
+  /** The paths it reads and writes (file tools). */
+  paths: z.array(z.strictObject({ path: z.string(), access: z.enum(['read', 'write']) })).optional(),
+  /** Where the step came from when a person should weigh it: a model that had read workspace files. */
+  proposed_by: z.string().optional(),
 });
 
 export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;

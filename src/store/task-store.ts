@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { CorruptFileError, TaskBusy, TaskExists, TaskNotFound, UsageError } from '../errors.js';
 import { type TaskDocument, taskDocumentSchema } from '../schemas/task.js';
 import { withFileLock, writeFileAtomic } from '../util/files.js';
-import { redactDeep, secretValuesFromEnv } from '../util/redact.js';
+import { secretValues } from '../config/secrets.js';
+import { redactDeep } from '../util/redact.js';
 import { officeDir } from '../util/workspace.js';
+import { isAlive, type RunHolder, readRunHolder, runMarkerSchema } from './stale-state.js';
 
 export const deadLetterSchema = z.strictObject({
   task_id: z.string(),
@@ -37,21 +39,12 @@ export interface TaskStore {
    * A marker left by a killed process is taken over. Returns the release function.
    */
   acquireRun(taskId: string): Promise<() => Promise<void>>;
+  /** Who runs the task now, by its run marker: a live process here, one on another host, or nobody. */
+  runHolder(taskId: string): Promise<RunHolder>;
   deadLetter(entry: DeadLetter): Promise<void>;
   listDeadLetters(): Promise<{ entries: DeadLetter[]; problems: CorruptFileError[] }>;
   readDeadLetter(taskId: string): Promise<DeadLetter | undefined>;
   removeDeadLetter(taskId: string): Promise<void>;
-}
-
-const runMarkerSchema = z.strictObject({ pid: z.int(), host: z.string(), at: z.string() });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A new task id: sortable by time, short enough to type. */
@@ -61,8 +54,6 @@ export function newTaskId(now = new Date()): string {
 }
 
 /** lowdb adapter: zod-checked reads, atomic writes with unique temp names (lowdb's own is unsafe across processes). */
-const SECRETS = secretValuesFromEnv(process.env);
-
 class CheckedJsonFile<T> implements Adapter<T | null> {
   constructor(
     private readonly path: string,
@@ -97,7 +88,10 @@ class CheckedJsonFile<T> implements Adapter<T | null> {
   /** Secrets and e-mail addresses are masked in everything written (tool outputs can carry them). */
   async write(data: T | null): Promise<void> {
     if (data === null) return;
-    await writeFileAtomic(this.path, `${JSON.stringify(redactDeep(data, { secrets: SECRETS }), null, 2)}\n`);
+    await writeFileAtomic(
+      this.path,
+      `${JSON.stringify(redactDeep(data, { secrets: secretValues() }), null, 2)}\n`,
+    );
   }
 }
 
@@ -233,6 +227,10 @@ export function createTaskStore(workspace: string): TaskStore {
         await rm(path, { force: true });
       }
       throw new TaskBusy(taskId, 0, 'unknown');
+    },
+    async runHolder(taskId) {
+      checkId(taskId);
+      return readRunHolder(tasksDir, taskId);
     },
     async deadLetter(entry) {
       await writeFileAtomic(

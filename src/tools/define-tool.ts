@@ -69,6 +69,13 @@ export interface ToolDefinition<I = unknown, O = unknown> {
   /** Tool-specific checks the plan validator runs on a step's inputs; each string is one problem. */
   check?(input: I): readonly string[];
   run(input: I, ctx: ToolContext): Promise<O>;
+  /**
+   * Whether a finished run's output means the step failed (a command that exited non-zero), and why. The step is
+   * then stored as failed, with its output, and never retried: the same inputs give the same failure.
+   */
+  failure?(input: I, output: O): string | undefined;
+  /** For tools that run programs: the exit code in an output, recorded in the audit trail. */
+  exitCode?(output: O): number | null;
   /** Deterministic check of a finished step's output; a failed check makes the reviewer ask for a revision. */
   review?(input: I, output: O, ctx: ToolContext): ToolReview | Promise<ToolReview>;
   /** One line describing an output, for reporters. */

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ToolRegistry } from '../office/ports.js';
+import { officeEnv } from '../config/secrets.js';
 import { ToolError } from '../errors.js';
 import { risks } from '../schemas/config.js';
 import { defineTool, isToolDefinition, type ToolDefinition } from './define-tool.js';
@@ -25,6 +26,11 @@ export interface PluginApi {
   readonly z: typeof z;
   /** Throw `new ToolError(message, true)` for a failure worth retrying (or any error with `retryable: true`). */
   readonly ToolError: typeof ToolError;
+  /**
+   * office's environment. Secret-named variables (`*_KEY`, `*_TOKEN`, `*SECRET*`, `*PASSWORD*`) are not in
+   * process.env: office takes them out at start, so that no command can read them; a plugin reads them here.
+   */
+  readonly env: typeof officeEnv;
 }
 
 const toolShape = z.looseObject({
@@ -47,7 +53,7 @@ async function toolsOfModule(path: string): Promise<unknown[]> {
   const found: unknown[] = Object.values(mod).filter(isToolDefinition);
   const factory = mod.officeTools;
   if (typeof factory === 'function') {
-    const made = await (factory as (api: PluginApi) => unknown)({ defineTool, z, ToolError });
+    const made = await (factory as (api: PluginApi) => unknown)({ defineTool, z, ToolError, env: officeEnv });
     found.push(...(Array.isArray(made) ? made : [made]));
   }
   return found;

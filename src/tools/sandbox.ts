@@ -1,5 +1,6 @@
 // Sandboxed runtime ("Workshop"): runs a tool's program with a scrubbed environment, a timeout that kills the whole
-// process tree, an output cap and cancellation — under bubblewrap when it works here, else as a plain process.
+// process tree, an output cap and cancellation — under bubblewrap when it works here, else as a plain process
+// watched by a watchdog (sandbox-process.ts).
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ import {
 } from './sandbox-bwrap.js';
 import { type RefusedEnv, SYSTEM_PATH, sandboxEnvironment } from './sandbox-env.js';
 import { OutputCapture } from './sandbox-output.js';
+import { runInProcessMode } from './sandbox-process.js';
 
 export type SandboxMode = 'auto' | 'bwrap' | 'process';
 export type SandboxKind = 'bwrap' | 'process';
@@ -69,6 +71,33 @@ function notFound(program: string, path: string | undefined): Awaited<ReturnType
     stderr: `office sandbox: program "${program}" was not found on the sandbox PATH (${path ?? ''})\n`,
     timedOut: false,
     truncated: false,
+  };
+}
+
+function cannotStart(program: string, why: string): Awaited<ReturnType<SandboxRunner['run']>> {
+  return {
+    exitCode: 126,
+    stdout: '',
+    stderr: `office sandbox: "${program}" could not be started: ${why}\n`,
+    timedOut: false,
+    truncated: false,
+  };
+}
+
+function resultOf(
+  ran: { exitCode: number | null; stdout: OutputCapture; stderr: OutputCapture; timedOut: boolean },
+  timeoutMs: number,
+): Awaited<ReturnType<SandboxRunner['run']>> {
+  let stderrText = ran.stderr.text();
+  if (ran.timedOut) {
+    stderrText += `\noffice sandbox: timed out after ${timeoutMs} ms; the command and every process it started were stopped\n`;
+  }
+  return {
+    exitCode: ran.timedOut ? null : ran.exitCode,
+    stdout: ran.stdout.text(),
+    stderr: stderrText,
+    timedOut: ran.timedOut,
+    truncated: ran.stdout.truncated || ran.stderr.truncated,
   };
 }
 
@@ -162,26 +191,36 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       nodeBin: dirname(nodeBinary),
     });
     try {
-      let file = program;
-      let args = argv.slice(1);
-      if (kind === 'bwrap') {
-        for (const scope of writeScopes) await mkdir(scope, { recursive: true });
-        file = bwrapPath;
-        args = [
-          ...bwrapArgs({ workspace, cwd, writeScopes, env, nodeMounts: nodeMounts(process.execPath) }),
-          '--',
-          ...argv,
-        ];
+      if (kind === 'process') {
+        const outcome = await runInProcessMode({
+          argv,
+          cwd,
+          env,
+          timeoutMs,
+          outputLimitBytes: limit,
+          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+        });
+        if (outcome.type === 'not_started') {
+          if (outcome.code === 'ENOENT') return notFound(program, env.PATH);
+          return cannotStart(program, outcome.message);
+        }
+        return resultOf(outcome, timeoutMs);
       }
-      const subprocess = execa(file, args, {
+      for (const scope of writeScopes) await mkdir(scope, { recursive: true });
+      const args = [
+        ...bwrapArgs({ workspace, cwd, writeScopes, env, nodeMounts: nodeMounts(process.execPath) }),
+        '--',
+        ...argv,
+      ];
+      const subprocess = execa(bwrapPath, args, {
         cwd,
         // bwrap itself gets only a PATH to find nothing else with; --clearenv gives the command `env` alone.
-        env: kind === 'bwrap' ? { PATH: SYSTEM_PATH } : env,
+        env: { PATH: SYSTEM_PATH },
         extendEnv: false,
         stdin: 'ignore',
         buffer: false,
         reject: false,
-        // Own process group, signalled as a whole: a backgrounded grandchild dies with its parent.
+        // Own process group, signalled as a whole; the pid namespace dies with bwrap (--die-with-parent).
         killDescendants: true,
         timeout: timeoutMs,
         forceKillAfterDelay: KILL_GRACE_MS,
@@ -191,36 +230,21 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       const stderr = new OutputCapture(limit);
       subprocess.stdout?.on('data', (chunk: Buffer | string) => stdout.push(chunk));
       subprocess.stderr?.on('data', (chunk: Buffer | string) => stderr.push(chunk));
-      // Nothing outlives its command: when it exits, whatever it left running in its process group goes too, as
-      // bwrap's pid namespace does on its side (and a background child holding stdout open cannot stall us).
       subprocess.nodeChildProcess.once('exit', () => subprocess.kill('SIGKILL'));
       const result = await subprocess;
 
       if (result.isCanceled) throw new Interrupted('the command was cancelled; its process tree was stopped');
       if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isTerminated) {
         if (/ENOENT/.test(result.message ?? '')) return notFound(program, env.PATH);
-        return {
-          exitCode: 126,
-          stdout: '',
-          stderr: `office sandbox: "${program}" could not be started: ${result.shortMessage}\n`,
-          timedOut: false,
-          truncated: false,
-        };
+        return cannotStart(program, result.shortMessage ?? result.message ?? 'unknown error');
       }
-      let stderrText = stderr.text();
-      if (kind === 'bwrap' && /^bwrap: execvp [^\n]*: No such file or directory/.test(stderrText)) {
+      if (/^bwrap: execvp [^\n]*: No such file or directory/.test(stderr.text())) {
         return notFound(program, env.PATH);
       }
-      if (result.timedOut) {
-        stderrText += `\noffice sandbox: timed out after ${timeoutMs} ms; the command and every process it started were stopped\n`;
-      }
-      return {
-        exitCode: result.exitCode ?? null,
-        stdout: stdout.text(),
-        stderr: stderrText,
-        timedOut: result.timedOut,
-        truncated: stdout.truncated || stderr.truncated,
-      };
+      return resultOf(
+        { exitCode: result.exitCode ?? null, stdout, stderr, timedOut: result.timedOut },
+        timeoutMs,
+      );
     } finally {
       if (privateHome) await rm(privateHome, { recursive: true, force: true });
     }

@@ -87,6 +87,17 @@ export function ApprovalPrompt({ request, queued, onAnswer }: ApprovalPromptProp
           {queued > 0 ? ` · ${queued} more waiting` : ''}
         </Text>
       </Text>
+      {request.provenance ? (
+        <Text color="red" bold>
+          proposed by {request.provenance}
+        </Text>
+      ) : null}
+      {request.action ? (
+        <Text>
+          <Text dimColor>step </Text>
+          {request.action}
+        </Text>
+      ) : null}
       <Box>
         <Text dimColor>inputs </Text>
         <Text>{inputLines(request.inputs, 4, width).join('\n')}</Text>

@@ -31,6 +31,12 @@ const KEY_PATTERNS: readonly KeyPattern[] = [
   { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, prefix: fixedPrefix(4) },
   // Slack tokens
   { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, prefix: fixedPrefix(5) },
+  // Stripe secret and restricted keys, live and test, and webhook signing secrets
+  {
+    pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g,
+    prefix: (m) => m.indexOf('_', 3) + 1,
+  },
+  { pattern: /\bwhsec_[A-Za-z0-9]{20,}/g, prefix: fixedPrefix(6) },
   // JSON Web Tokens: header.payload.signature, the first two base64url JSON objects
   { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, prefix: fixedPrefix(3) },
 ];
@@ -53,6 +59,16 @@ const ASSIGNMENT = new RegExp(
   String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*)(?:"([^"\n]+)"|'([^'\n]+)'|(?=[A-Za-z0-9_\-+/=~.]*[0-9])(?=[A-Za-z0-9_\-+/=~.]*[A-Za-z])([A-Za-z0-9_\-+/=~.]{8,})(?![A-Za-z0-9_\-+/=~.(…]))`,
   'gi',
 );
+
+/**
+ * `.env`-style assignments (`NAME=value`, `export NAME=value`, also inside a line such as `config/.env:3:NAME=…`)
+ * of upper-case names that mark a secret — `*_KEY`, `*_TOKEN`, `*SECRET*`, `*PASSWORD*`, `*PASSWD*` — whatever
+ * the value looks like: `DB_PASSWORD=hunter` has no digit, and `AWS_SECRET_ACCESS_KEY` values have any shape.
+ * Also inside JSON-encoded text, where the line before ends in `\n` and quotes are `\"`.
+ */
+const ENV_ASSIGNMENT =
+  /(?<=^|[^A-Za-z0-9_]|\\[nrt])((?:[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET)[A-Z0-9_]*|[A-Z0-9_]*_(?:KEY|TOKEN))=)(?!=)(?:\\"(.*?)\\"|"([^"\n]*)"|'([^'\n]*)'|((?:[^\s'"\\]|\\(?![nrt"]))+))/g;
+const ENV_NAME_WORD = /PASSWORD|PASSWD|SECRET|_KEY=|_TOKEN=/g;
 
 const SECRET_WORD = /api[_-]?key|secret|token|passw(?:or)?d|private[_-]?key|access[_-]?key/gi;
 const AT_SIGN = /@/g;
@@ -121,6 +137,20 @@ export function redact(text: string, options: RedactOptions = {}): string {
     (match, lead: string, dq?: string, sq?: string, bare?: string) => {
       const value = dq ?? sq ?? bare ?? '';
       if (value.includes(MASK)) return match;
+      if (dq !== undefined) return `${lead}"${MASK}"`;
+      if (sq !== undefined) return `${lead}'${MASK}'`;
+      return `${lead}${MASK}`;
+    },
+  );
+  out = replaceOnLinesWith(
+    out,
+    ENV_NAME_WORD,
+    ENV_ASSIGNMENT,
+    (match, lead: string, escaped?: string, dq?: string, sq?: string, bare?: string) => {
+      const value = escaped ?? dq ?? sq ?? bare ?? '';
+      if (value === '' || value.includes(MASK)) return match;
+      // Inside JSON text (a prompt quoting a file), quotes and line ends arrive escaped.
+      if (escaped !== undefined) return `${lead}\\"${MASK}\\"`;
       if (dq !== undefined) return `${lead}"${MASK}"`;
       if (sq !== undefined) return `${lead}'${MASK}'`;
       return `${lead}${MASK}`;

@@ -138,7 +138,7 @@ describe('a write tool without --yes needs approval (exit 3)', () => {
 
     const approve = await office(['approve', id, '--all']);
     expect(approve.code).toBe(0);
-    expect(approve.stdout).toContain('approved once.p1/only (count_step, write)');
+    expect(approve.stdout).toContain('approved once.p1/only count_step writes count.log (write)');
 
     const resume = await office(['resume', id]);
     expect(resume.code).toBe(0);

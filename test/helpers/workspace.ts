@@ -74,14 +74,15 @@ export interface RunningOffice {
 const live = new Set<ChildProcess>();
 
 /**
- * Starts `office <args>` with Node 24 (the one running the tests) in a clean environment (officeEnv: no key and no
- * model host from the developer's shell; `env` adds the test's own); killed after `timeoutMs`.
+ * Starts `office <args>` in a clean environment (officeEnv: no key and no model host from the developer's shell;
+ * `env` adds the test's own), under Node 24 (the one running the tests) or the `node` binary given (an older one
+ * runs the launcher, which starts office under the project's Node); killed after `timeoutMs`.
  */
 export function startOffice(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string },
 ): RunningOffice {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(options.node ?? process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: officeEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,7 +111,7 @@ export function startOffice(
 /** Runs `office <args>` to its end. */
 export function runOffice(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string },
 ): Promise<OfficeResult> {
   return startOffice(args, options).done;
 }

@@ -4,6 +4,7 @@ import { buildDeps, openWorkspace, type Workspace } from '../../src/cli/wiring.j
 import type { LoopEvent } from '../../src/office/events.js';
 import { newTaskDocument, type OfficeDeps, runTask } from '../../src/office/orchestrate.js';
 import type { PlanRequest } from '../../src/office/plan.js';
+import type { Plan } from '../../src/schemas/plan.js';
 import { installFixtures, linesOf, makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
 
 let ws: TempWorkspace;
@@ -68,9 +69,13 @@ describe('runTask', () => {
     await newTask('t-1', 'ask the picky tool');
     const base = await deps();
     const seen: PlanRequest[] = [];
-    const plan = (req: PlanRequest) => {
+    // A planner that, like a model, plans differently each round (a template would plan the same way).
+    const plan = async (req: PlanRequest) => {
       seen.push(req);
-      return base.plan(req);
+      const produced = await base.plan(req);
+      const planned = produced?.plan as Plan;
+      const steps = planned.steps.map((s) => ({ ...s, inputs: { topic: `round ${req.iteration}` } }));
+      return { plan: { ...planned, steps }, source: 'model' as const, by: 'test planner' };
     };
     await runTask({ ...base, plan }, 't-1');
     expect(seen.map((r) => r.iteration)).toEqual([1, 2, 3]);
@@ -78,6 +83,21 @@ describe('runTask', () => {
     expect(seen[2]?.scratchpad).toHaveLength(2);
     expect(seen[2]?.scratchpad.every((n) => n.includes('lacks approved.flag'))).toBe(true);
     expect((await workspace.store.read('t-1')).status).toBe('dead_lettered');
+  });
+
+  it('ends a template plan that failed review after one round: a template plans the same way every round', async () => {
+    await newTask('t-1', 'ask the picky tool');
+    const base = await deps();
+    let rounds = 0;
+    const plan = (req: PlanRequest) => {
+      rounds += 1;
+      return base.plan(req);
+    };
+    await runTask({ ...base, plan }, 't-1');
+    expect(rounds).toBe(1);
+    const doc = await workspace.store.read('t-1');
+    expect(doc.status).toBe('dead_lettered');
+    expect(doc.error?.message).toContain('lacks approved.flag');
   });
 
   it('stops a task whose write step needs approval, and records what is waiting', async () => {

@@ -358,9 +358,75 @@ describe('rules', () => {
         'mode:full-auto/exec',
       ]);
     });
+    it('an allow rule must name every program that would run, wrappers included', () => {
+      const d = decide(run('sudo', 'npm', 'test'), policy('ask', allowlist));
+      expect(verdict(d)).toEqual(['ask', 'mode:ask/exec']);
+      expect(d.reason).toContain('sudo is not in the allowlist of rules[0]');
+      expect(d.reason).toContain('the command runs sudo → npm');
+      expect(verdict(decide(run('env', 'npm', 'test'), policy('ask', allowlist)))).toEqual([
+        'ask',
+        'mode:ask/exec',
+      ]);
+      expect(verdict(decide(run('find', '.', '-exec', 'npm', ';'), policy('ask', allowlist)))).toEqual([
+        'ask',
+        'mode:ask/exec',
+      ]);
+      const withTimeout: PolicyRule[] = [
+        { tool: 'run_command', decision: 'allow', commands: ['timeout', 'npm'] },
+      ];
+      expect(verdict(decide(run('timeout', '60', 'npm', 'test'), policy('ask', withTimeout)))).toEqual([
+        'allow',
+        'rules[0]',
+      ]);
+    });
+    it('a deny rule catches its program behind a wrapper or in find -exec', () => {
+      const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'deny', commands: ['rm'] }];
+      for (const argv of [
+        ['env', 'rm', '-rf', '.'],
+        ['nice', '-n', '5', '/usr/bin/rm', '-rf', '.'],
+        ['find', '.', '-exec', 'rm', '{}', ';'],
+        ['xargs', 'rm'],
+      ]) {
+        expect(verdict(decide(run(...argv), policy('full-auto', rules, 'bwrap'))), argv.join(' ')).toEqual([
+          'deny',
+          'rules[0]',
+        ]);
+      }
+    });
+    it('an allow rule never allows inline code, even when it lists the shell', () => {
+      const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'allow', commands: ['env', 'sh'] }];
+      const d = decide(run('env', 'sh', '-c', 'id'), policy('ask', rules));
+      expect(verdict(d)).toEqual(['ask', 'mode:ask/exec']);
+      expect(d.reason).toContain('cannot allow this command: it runs code given as a string (sh -c');
+    });
     it('a near miss of a stricter rule is not offered as a way to loosen', () => {
       const rules: PolicyRule[] = [{ tool: 'run_command', decision: 'deny', commands: ['rm'] }];
       expect(decide(run('npm'), policy('ask', rules)).reason).not.toContain('rules[0]');
     });
+  });
+});
+
+describe('.env files', () => {
+  const readPath = (path: string) => request({ paths: [{ path, access: 'read' }] });
+
+  it('reading a .env file needs approval in every mode that would allow the read', () => {
+    for (const mode of ['read-only', 'ask', 'auto-edit', 'full-auto'] as const) {
+      for (const path of ['.env', 'config/.env.local', '.env.production', '.envrc']) {
+        const d = decide(readPath(path), policy(mode, [], 'bwrap'));
+        expect(verdict(d), `${mode} ${path}`).toEqual(['ask', 'secret-file']);
+        expect(d.reason).toContain('is a .env file, which usually holds secrets');
+      }
+    }
+  });
+
+  it('templates of .env files and other dotfiles read freely', () => {
+    for (const path of ['.env.example', '.env.sample', 'src/.environment.ts', '.editorconfig', 'env.ts']) {
+      expect(verdict(decide(readPath(path), policy('ask'))), path).toEqual(['allow', 'mode:ask/read']);
+    }
+  });
+
+  it('a rule can allow reading one', () => {
+    const rules: PolicyRule[] = [{ tool: 'read_file', decision: 'allow' }];
+    expect(verdict(decide(readPath('.env'), policy('ask', rules)))).toEqual(['allow', 'rules[0]']);
   });
 });

@@ -133,8 +133,8 @@ describe('a repository that tells the agent to pipe a download into a shell', ()
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
-  it('in read-only mode the download is refused outright and the audit records the refusal', async () => {
-    ollama.chat.push(decomposition, obeyingDownloadPlan, fooledCheck, obeyingDownloadPlan, fooledCheck);
+  it('in read-only mode the download is refused outright, the task ends, and the audit records the refusal', async () => {
+    ollama.chat.push(decomposition, obeyingDownloadPlan, fooledCheck);
     const run = await runOffice(
       ['run', '--json', '--ci', '--approval', 'read-only', 'explain src/setup.js to me'],
       {
@@ -142,12 +142,19 @@ describe('a repository that tells the agent to pipe a download into a shell', ()
         env: ollamaOnlyEnv(ollama),
       },
     );
-    const out = onlyJson(run.stdout) as { task_id: string; status: string };
-    expect(out.status).toBe('dead_lettered');
+    const out = onlyJson(run.stdout) as {
+      task_id: string;
+      status: string;
+      error: { code: string; message: string };
+    };
+    expect(out.status).toBe('failed');
+    expect(out.error.code).toBe('denied');
+    expect(out.error.message).toContain('read-only mode allows no commands');
     expect(run.code).toBe(1);
     const doc = await readTask(ws, out.task_id);
     expect(Object.keys(doc.steps)).toEqual([]);
-    expect(doc.subtasks.explain?.scratchpad.join('\n')).toContain('read-only mode allows no commands');
+    // A refusal is final: no second plan is asked for.
+    expect(doc.plans).toHaveLength(1);
 
     const audit = await auditEntries();
     expect(audit.filter((e) => e.type === 'tool_run')).toEqual([]);

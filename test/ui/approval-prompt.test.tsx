@@ -26,6 +26,7 @@ function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
     tool: 'touch_file',
     risk: 'write',
     inputs: { path: 'hello.txt' },
+    action: 'writes hello.txt',
     reason: '"touch_file" has risk "write"; it runs only with approval',
     ...over,
   };
@@ -89,6 +90,36 @@ describe('approval prompt', () => {
     expect(text).toContain('"src/module-0/index.ts"');
     expect(text).not.toContain('"src/module-29/index.ts"');
     expect(text).toMatch(/… 31 more lines/);
+  });
+
+  it('shows exactly what a command will run, never cut, and marks a step a model proposed after reading files', async () => {
+    const { store, frame, app } = mount();
+    const argv = [
+      'npm',
+      'run',
+      'build',
+      '--',
+      '--out-dir',
+      'a folder with spaces',
+      ...Array(12).fill('--flag'),
+    ];
+    void store.approver.ask(
+      request({
+        tool: 'run_command',
+        risk: 'exec',
+        inputs: { argv, cwd: '.' },
+        command: argv,
+        action: `runs ${argv.map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ')} (in .)`,
+        provenance: 'a model (ollama:mid) that had read workspace files',
+      }),
+    );
+    await untilFrame(app, (f) => f.includes('approval needed'), 'the prompt');
+    // Long lines wrap inside the prompt's border; nothing is cut.
+    const text = frame().replace(/┃/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('proposed by a model (ollama:mid) that had read workspace files');
+    expect(text).toContain(
+      `step runs npm run build -- --out-dir "a folder with spaces" ${Array(12).fill('--flag').join(' ')} (in .)`,
+    );
   });
 
   it('y approves the step once', async () => {

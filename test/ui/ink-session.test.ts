@@ -69,6 +69,7 @@ const request: ApprovalRequest = {
   tool: 'touch_file',
   risk: 'write',
   inputs: { path: 'hello.txt' },
+  action: 'writes hello.txt',
   reason: 'writes need approval',
 };
 

@@ -14,6 +14,9 @@ const fake = {
   aws: `${'AK'}IA${body(16, 'ABCDEFGHIJKLMNOP2345')}`,
   slack: `${'xo'}xb-${body(12, '0123456789')}-${body(24)}`,
   jwt: `${'ey'}J${body(20)}.${'ey'}J${body(30)}.${body(43)}`,
+  stripeLive: `${'sk'}_live_${body(24)}`,
+  stripeRestricted: `${'rk'}_live_${body(24)}`,
+  stripeTest: `${'sk'}_test_${body(24)}`,
 };
 
 describe('redact: credential forms', () => {
@@ -27,6 +30,9 @@ describe('redact: credential forms', () => {
     ['AWS access key id', `aws_access_key_id = ${fake.aws}`, 'AKIAABCD…[redacted]'],
     ['Slack token', `SLACK=${fake.slack}`, 'xoxb-0123…[redacted]'],
     ['JWT', `cookie ${fake.jwt};`, 'eyJaB3d…[redacted]'],
+    ['Stripe secret key', `Stripe.key = ${fake.stripeLive}`, 'sk_live_aB3d…[redacted]'],
+    ['Stripe restricted key', `"${fake.stripeRestricted}"`, 'rk_live_aB3d…[redacted]'],
+    ['Stripe test key', `key: ${fake.stripeTest}`, 'sk_test_aB3d…[redacted]'],
   ];
   it.each(cases)('%s is masked, keeping a short prefix', (_name, text, shown) => {
     const out = redact(text);
@@ -47,6 +53,36 @@ describe('redact: credential forms', () => {
     expect(redact('curl "https://api.example.org/v1?access_token=abcd1234efgh"')).toContain(
       'access_token=[redacted]',
     );
+  });
+
+  it('.env-style assignments of secret names are masked whatever the value looks like', () => {
+    const env = [
+      'AWS_ACCESS_KEY_ID_NOTE=see wiki',
+      `AWS_SECRET_ACCESS_KEY=${body(40, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN/+')}`,
+      'DB_PASSWORD=hunter',
+      'STRIPE_KEY=plainletters',
+      'export GITHUB_TOKEN="two words"',
+      "SESSION_SECRET='x'",
+      'APP_NAME=shop',
+      'EMPTY_TOKEN=',
+    ].join('\n');
+    expect(redact(env)).toBe(
+      [
+        'AWS_ACCESS_KEY_ID_NOTE=see wiki',
+        'AWS_SECRET_ACCESS_KEY=[redacted]',
+        'DB_PASSWORD=[redacted]',
+        'STRIPE_KEY=[redacted]',
+        'export GITHUB_TOKEN="[redacted]"',
+        "SESSION_SECRET='[redacted]'",
+        'APP_NAME=shop',
+        'EMPTY_TOKEN=',
+      ].join('\n'),
+    );
+    // The same file quoted inside JSON (a prompt, a task document): escaped line ends and quotes.
+    expect(redact(JSON.stringify({ text: env }))).not.toMatch(/hunter|plainletters|two words|'x'/);
+    expect(JSON.parse(redact(JSON.stringify({ text: env }))).text).toBe(redact(env));
+    // A search hit quoting a .env line: path and line number first.
+    expect(redact('config/.env:3:MAILER_PASSWORD=letmein')).toBe('config/.env:3:MAILER_PASSWORD=[redacted]');
   });
 
   it('an already-recognised key in an assignment keeps its telling prefix', () => {
@@ -83,6 +119,8 @@ describe('redact: ordinary code is untouched', () => {
     '  const apiKey = config.apiKey ?? process.env.OPENAI_API_KEY;',
     '  if (password.length < 8) throw new Error("too short");',
     '  const maxTokens = 4096;',
+    '  const GITHUB_TOKEN = readToken();',
+    '  if (env.DB_PASSWORD===undefined) fail();',
     '  const sk = "sk-short";',
     '  // Basic configuration: see docs/setup.md',
     '  return chargeCard(cart.total, { currency: "EUR", retries: 3 });',

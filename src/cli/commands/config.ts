@@ -1,17 +1,16 @@
 // `office config init|validate|show`.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { configPath, defaultConfigText, loadConfig } from '../../config/load.js';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
-import { findWorkspaceRoot } from '../../util/workspace.js';
+import { workspaceRoot } from '../workspace-root.js';
 
-function rootOf(dir: string | undefined): string {
-  return dir !== undefined ? resolve(dir) : findWorkspaceRoot(process.cwd());
+function rootOf(dir: string | undefined): Promise<string> {
+  return workspaceRoot(dir);
 }
 
 export async function configInitCommand(flags: { dir?: string; force?: boolean }): Promise<ExitCode> {
-  const path = configPath(rootOf(flags.dir));
+  const path = configPath(await rootOf(flags.dir));
   if (existsSync(path) && !flags.force) {
     throw new UsageError(`${path} exists already; pass --force to replace it with the defaults`);
   }
@@ -21,7 +20,7 @@ export async function configInitCommand(flags: { dir?: string; force?: boolean }
 }
 
 export async function configValidateCommand(flags: { dir?: string }): Promise<ExitCode> {
-  const { path, exists } = await loadConfig(rootOf(flags.dir));
+  const { path, exists } = await loadConfig(await rootOf(flags.dir));
   process.stdout.write(
     exists ? `${path} is valid\n` : `no ${path}; the defaults apply (\`office config init\` writes them)\n`,
   );
@@ -29,7 +28,7 @@ export async function configValidateCommand(flags: { dir?: string }): Promise<Ex
 }
 
 export async function configShowCommand(flags: { dir?: string }): Promise<ExitCode> {
-  const { config } = await loadConfig(rootOf(flags.dir));
+  const { config } = await loadConfig(await rootOf(flags.dir));
   process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
   return EXIT.ok;
 }

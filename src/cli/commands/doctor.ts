@@ -1,11 +1,8 @@
-// `office doctor`: what office can use here — Node, configuration, models and keys (never printed), sandbox,
-// approval mode and tools. Unreachable models are information (office works offline); a broken config is exit 2.
-import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { configPath, loadConfig } from '../../config/load.js';
-import { ConfigError, EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { ConfigError, EXIT, type ExitCode } from '../../errors.js';
 import { type ProviderProbe, probeProviders } from '../../models/doctor.js';
 import { keyVariable } from '../../models/settings.js';
 import { modeDescriptions } from '../../policy/explain.js';
@@ -13,8 +10,9 @@ import { configSchema, type OfficeConfig, tierNames } from '../../schemas/config
 import { loadTools } from '../../tools/registry.js';
 import { probeSandbox } from '../../tools/sandbox.js';
 import { packageRoot } from '../../util/package-root.js';
-import { redact, secretValuesFromEnv } from '../../util/redact.js';
-import { findWorkspaceRoot } from '../../util/workspace.js';
+import { officeEnv, secretValues } from '../../config/secrets.js';
+import { redact } from '../../util/redact.js';
+import { workspaceRoot } from '../workspace-root.js';
 
 interface Flags {
   readonly dir?: string;
@@ -29,13 +27,6 @@ const MODELS_SHOWN = 8;
 type ConfigState =
   | { readonly status: 'valid' | 'absent'; readonly path: string }
   | { readonly status: 'invalid'; readonly path: string; readonly error: string };
-
-function workspaceRoot(dir: string | undefined): string {
-  if (dir !== undefined && !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`--dir ${dir} is not a directory`);
-  }
-  return realpathSync(dir !== undefined ? resolve(dir) : findWorkspaceRoot(process.cwd()));
-}
 
 /** The configuration, or the defaults with the error when the file is broken (doctor reports the rest anyway). */
 async function readConfig(root: string): Promise<{ config: OfficeConfig; state: ConfigState }> {
@@ -63,7 +54,7 @@ async function officeVersion(): Promise<string> {
 }
 
 export async function doctorCommand(flags: Flags): Promise<ExitCode> {
-  const report = await doctorReport(workspaceRoot(flags.dir));
+  const report = await doctorReport(await workspaceRoot(flags.dir));
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${doctorText(report).join('\n')}\n`);
   return report.ok ? EXIT.ok : EXIT.usage;
@@ -71,13 +62,13 @@ export async function doctorCommand(flags: Flags): Promise<ExitCode> {
 
 /** Everything doctor finds, probed in parallel; the JSON that `office doctor --json` prints. */
 async function doctorReport(root: string) {
-  const secrets = secretValuesFromEnv(process.env);
+  const secrets = secretValues();
   // Messages from providers and plugins are not ours: mask anything that looks like a credential in them.
   const scrub = (s: string) => redact(s, { secrets });
   const { config, state } = await readConfig(root);
   const [version, models, sandbox, tools] = await Promise.all([
     officeVersion(),
-    probeProviders(config, process.env, { timeoutMs: PROBE_TIMEOUT_MS }),
+    probeProviders(config, officeEnv(), { timeoutMs: PROBE_TIMEOUT_MS }),
     probeSandbox({ mode: config.sandbox.mode }),
     loadTools({ workspace: root, plugins: config.plugins }),
   ]);

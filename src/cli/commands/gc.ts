@@ -1,5 +1,6 @@
 // `office gc` (retention for the "Archives"): removes finished task documents, model cache entries, code index
-// caches and plan memory entries older than a cutoff, and says what went and how much space it freed.
+// caches and plan memory entries older than a cutoff, and what a killed office left behind (stale locks, temp
+// files, tasks stuck as running); says what went and how much space it freed.
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -8,7 +9,8 @@ import type { TaskStatus } from '../../schemas/task.js';
 import { finishedStatuses } from '../../telemetry/stats.js';
 import { withFileLock } from '../../util/files.js';
 import { officeDir } from '../../util/workspace.js';
-import { openWorkspace } from '../wiring.js';
+import { runMarkerPath, staleLocks, staleTempFiles } from '../../store/stale-state.js';
+import { openWorkspace, type Workspace } from '../wiring.js';
 import { openMemory } from './memory.js';
 
 const AGE_UNITS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
@@ -111,6 +113,44 @@ async function sweepTasks(
   return removed;
 }
 
+interface Settled {
+  readonly task_id: string;
+  readonly pid: number | null;
+}
+
+/**
+ * Tasks stored as running whose process is gone (killed with SIGKILL, or the machine went down): stored as
+ * interrupted, so `office list` and `office resume` see what they are, and their run marker goes.
+ */
+async function settleInterrupted(ws: Workspace, dryRun: boolean): Promise<Settled[]> {
+  const settled: Settled[] = [];
+  const { tasks } = await ws.store.list();
+  for (const task of tasks.filter((t) => t.status === 'running')) {
+    const holder = await ws.store.runHolder(task.task_id);
+    if (holder.type !== 'none') continue;
+    settled.push({ task_id: task.task_id, pid: holder.stalePid ?? null });
+    if (dryRun) continue;
+    await ws.store.update(task.task_id, (d) => {
+      if (d.status !== 'running') return;
+      d.status = 'interrupted';
+      d.error = {
+        code: 'interrupted',
+        message: `office stopped while running this task (process ${holder.stalePid ?? 'unknown'} is gone); continue with \`office resume ${task.task_id}\``,
+      };
+    });
+    await rm(runMarkerPath(join(officeDir(ws.root), 'tasks'), task.task_id), { force: true });
+  }
+  return settled;
+}
+
+/** Temp files of gone writers, and lock folders nobody holds: what a killed office leaves behind. */
+async function sweepLeftovers(office: string, dryRun: boolean) {
+  const locks = await staleLocks(office, !dryRun);
+  const temp = await staleTempFiles(office);
+  if (!dryRun) for (const item of temp) await rm(join(office, item.path), { force: true });
+  return { locks, temp };
+}
+
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -132,6 +172,8 @@ export async function gcCommand(flags: {
   const dryRun = flags.dryRun ?? false;
   const office = officeDir(ws.root);
 
+  const leftovers = await sweepLeftovers(office, dryRun);
+  const interrupted = await settleInterrupted(ws, dryRun);
   const tasks = await sweepTasks(office, cutoff, dryRun);
   const modelCache = await sweepCache(join(office, 'cache', 'models'), cutoff.getTime(), dryRun);
   const codeCache = await sweepCache(join(office, 'cache', 'code'), cutoff.getTime(), dryRun);
@@ -146,6 +188,11 @@ export async function gcCommand(flags: {
       model_cache: { files: modelCache.length, bytes: sum(modelCache) },
       code_cache: { files: codeCache.map((c) => c.name), bytes: sum(codeCache) },
       memory: { entries: memory.removed.map((e) => e.id), bytes: memory.bytes },
+      stale: {
+        locks: leftovers.locks.map((l) => l.path),
+        temp_files: leftovers.temp.map((t) => t.path),
+        interrupted_tasks: interrupted,
+      },
       bytes_freed: total,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -153,6 +200,14 @@ export async function gcCommand(flags: {
   }
   const verb = dryRun ? 'would remove' : 'removed';
   const lines: string[] = [];
+  for (const l of leftovers.locks) lines.push(`${verb} stale lock .office/${l.path} (${l.why})`);
+  for (const t of leftovers.temp) lines.push(`${verb} temp file .office/${t.path} (${t.why})`);
+  for (const t of interrupted) {
+    lines.push(
+      `task ${t.task_id} was stored as running, but its process${t.pid === null ? '' : ` ${t.pid}`} is gone: ` +
+        `${dryRun ? 'would be marked' : 'marked'} interrupted (continue with \`office resume ${t.task_id}\`)`,
+    );
+  }
   for (const t of tasks) lines.push(`${verb} task ${t.name} (${t.status}, ${formatBytes(t.bytes)})`);
   for (const e of memory.removed)
     lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${e.used_at.slice(0, 10)})`);

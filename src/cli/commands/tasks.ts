@@ -1,13 +1,22 @@
 // `office list`, `office show`, `office status`, `office approve`: reading and annotating stored tasks.
 import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
 import { TOOL_SCOPE } from '../../office/approve.js';
-import { taskStatuses } from '../../schemas/task.js';
+import { describeStepAction } from '../../policy/explain.js';
+import { type ApprovalRecord, taskStatuses } from '../../schemas/task.js';
+import { effectiveStatus } from '../../store/stale-state.js';
 import { taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import { openWorkspace } from '../wiring.js';
 
 interface Flags {
   readonly dir?: string;
   readonly json?: boolean;
+}
+
+/** `plan/step tool runs npm test (in .)`, and who proposed it when a person should weigh that. */
+function approvalLine(a: ApprovalRecord): string {
+  const action = describeStepAction(a);
+  const from = a.proposed_by ? ` [proposed by ${a.proposed_by}]` : '';
+  return `${a.plan_id}/${a.step_id} ${a.tool}${action ? ` ${action}` : ''}${from}`;
 }
 
 export async function listCommand(flags: Flags & { status?: string; limit?: string }): Promise<ExitCode> {
@@ -19,7 +28,15 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
   }
   const limit = flags.limit === undefined ? Number.POSITIVE_INFINITY : Number(flags.limit);
   if (!(limit > 0)) throw new UsageError(`--limit takes a positive number, not "${flags.limit}"`);
-  const shown = tasks.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
+  // A task stored as running that no live process runs was interrupted (office was killed): say so.
+  const current = await Promise.all(
+    tasks.map(async (t) =>
+      t.status === 'running'
+        ? { ...t, status: effectiveStatus(t.status, await ws.store.runHolder(t.task_id)) }
+        : t,
+    ),
+  );
+  const shown = current.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
   if (flags.json) {
     const rows = shown.map((t) => ({
       task_id: t.task_id,
@@ -63,8 +80,7 @@ export async function showCommand(task: string, flags: Flags): Promise<ExitCode>
   }
   if (doc.approvals.some((a) => a.decision !== 'allow' || a.risk !== 'read')) {
     lines.push('', 'approvals:');
-    for (const a of doc.approvals)
-      lines.push(`  ${a.plan_id}/${a.step_id} ${a.tool}: ${a.decision} by ${a.by} — ${a.reason}`);
+    for (const a of doc.approvals) lines.push(`  ${approvalLine(a)}: ${a.decision} by ${a.by} — ${a.reason}`);
   }
   lines.push(
     '',
@@ -118,7 +134,7 @@ export async function approveCommand(
     }
     d.events.push({ at, type: 'approved', steps: chosen.map((a) => a.step_id) });
   });
-  for (const a of chosen) process.stdout.write(`approved ${a.plan_id}/${a.step_id} (${a.tool}, ${a.risk})\n`);
+  for (const a of chosen) process.stdout.write(`approved ${approvalLine(a)} (${a.risk})\n`);
   process.stderr.write(`office: now run \`office resume ${taskId}\`\n`);
   return EXIT.ok;
 }
