@@ -65,8 +65,16 @@ export const mcpServerSchema = z
 
 export type McpServerSettings = z.infer<typeof mcpServerSchema>;
 
-export const mcpServersSchema = z.record(
-  z.string().regex(MCP_SERVER_NAME, 'a server name is lower case: letters, digits, "-" and "_"'),
-  mcpServerSchema,
-);
+export const mcpServersSchema = z.record(z.string(), mcpServerSchema).superRefine((servers, ctx) => {
+  // Checked here rather than as the record's key schema, whose failure zod reports as "Invalid key in record".
+  for (const name of Object.keys(servers)) {
+    if (!MCP_SERVER_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'a server name is lower case: letters, digits, "-" and "_", starting with a letter',
+      });
+    }
+  }
+});
 export type McpServersConfig = z.infer<typeof mcpServersSchema>;
