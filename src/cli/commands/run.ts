@@ -164,7 +164,7 @@ export async function driveTask(
 }
 
 /** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
-async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
+export async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const taskId = newTaskId();
     try {
@@ -177,7 +177,7 @@ async function createTask(ws: Workspace, request: string, options: RunOptions): 
 }
 
 /** The final subtask results as text: each tool's own rendering, else JSON. */
-function renderResult(
+export function renderResult(
   doc: TaskDocument,
   tools: Awaited<ReturnType<typeof buildDeps>>['tools'],
 ): string | undefined {
