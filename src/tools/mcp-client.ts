@@ -83,12 +83,6 @@ function expandAll(
   return out;
 }
 
-/** How a server is reached, for reports (`node notes.js`, `http://127.0.0.1:3000/mcp`); never a header value. */
-export function describeTarget(settings: McpServerSettings): string {
-  if (settings.url !== undefined) return settings.url;
-  return [settings.command ?? '', ...(settings.args ?? [])].join(' ');
-}
-
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }

@@ -1,7 +1,8 @@
 // Workshop doors ("Workshop"): every tool a run can use — built-in, plugins, and the tools of configured MCP
 // servers — in one registry. A server that fails to start is reported and skipped, never fatal.
 import type { OfficeConfig } from '../schemas/config.js';
-import { describeTarget, type McpConnection, connectMcpServer } from './mcp-client.js';
+import type { McpServerSettings } from '../schemas/mcp-servers.js';
+import type { McpConnection } from './mcp-client.js';
 import { mcpToolDefinitions } from './mcp-tools.js';
 import { type LoadedRegistry, type LoadedTool, loadTools } from './registry.js';
 
@@ -40,12 +41,22 @@ export interface OpenToolsOptions {
   readonly builtinDir?: string;
 }
 
+/** How a server is reached, for reports (`node notes.js`, `http://127.0.0.1:3000/mcp`); never a header value. */
+export function describeTarget(settings: McpServerSettings): string {
+  if (settings.url !== undefined) return settings.url;
+  return [settings.command ?? '', ...(settings.args ?? [])].join(' ');
+}
+
 export async function openTools(options: OpenToolsOptions): Promise<OpenedTools> {
   const entries = Object.entries(options.config.mcpServers);
+  // The SDK's client costs ~0.3 s to import: only runs with MCP servers configured pay for it.
+  const { connectMcpServer } =
+    entries.length > 0 ? await import('./mcp-client.js') : { connectMcpServer: null };
   const connections: McpConnection[] = [];
   const attempts = await Promise.all(
     entries.map(async ([name, settings]) => {
       try {
+        if (!connectMcpServer) throw new Error('unreachable: no MCP client loaded');
         const connection = await connectMcpServer(name, settings, {
           workspace: options.workspace,
           env: options.env ?? process.env,
