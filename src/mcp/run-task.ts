@@ -22,6 +22,10 @@ export interface RunTaskSettings {
   readonly approvalMode?: ApprovalMode;
   readonly sandboxMode?: SandboxMode;
   readonly offline: boolean;
+  /** Aborted when the server stops: running tasks end `interrupted`, their state saved for `office resume`. */
+  readonly stopping: AbortSignal;
+  /** Tasks running now, so that stopping waits for them to save their state. */
+  readonly running: Set<Promise<unknown>>;
 }
 
 /**
@@ -57,6 +61,20 @@ export function pendingSteps(doc: TaskDocument, tools: ToolRegistry): PendingSte
 }
 
 export async function runTaskForAgent(
+  settings: RunTaskSettings,
+  input: RunTaskInput,
+  cancelled: AbortSignal,
+): Promise<{ result: RunTaskResult; text: string }> {
+  const work = runTaskOnce(settings, input, AbortSignal.any([cancelled, settings.stopping]));
+  settings.running.add(work);
+  try {
+    return await work;
+  } finally {
+    settings.running.delete(work);
+  }
+}
+
+async function runTaskOnce(
   settings: RunTaskSettings,
   input: RunTaskInput,
   signal: AbortSignal,

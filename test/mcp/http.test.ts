@@ -12,7 +12,9 @@ describe('loopbackRefusal', () => {
   });
 
   it('refuses another host name (DNS rebinding), a foreign origin, or no Host at all, saying which', () => {
-    expect(loopbackRefusal({ host: 'evil.example:4000' })).toBe('Host evil.example:4000 is not a loopback name');
+    expect(loopbackRefusal({ host: 'evil.example:4000' })).toBe(
+      'Host evil.example:4000 is not a loopback name',
+    );
     expect(loopbackRefusal({ host: '127.0.0.1.evil.example' })).toContain('is not a loopback name');
     expect(loopbackRefusal({ host: 'localhost:4000', origin: 'https://evil.example' })).toBe(
       'Origin https://evil.example is not a loopback origin',

@@ -1,6 +1,6 @@
 // `office mcp` as a child process, driven by the MCP SDK's own client: the tools it lists, exact call paths from a
 // fixture, a warm index between calls, run_task stopping for approval with the argv, and errors worded as the CLI's.
-import { cp } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -19,6 +19,7 @@ import {
   runOffice,
   startOffice,
   type TempWorkspace,
+  taskIds,
   waitFor,
   writeConfig,
 } from '../helpers/workspace.js';
@@ -49,6 +50,15 @@ afterEach(async () => {
   await killStrayOffices();
   await ws.cleanup();
 });
+
+/** The command lines of this machine's processes (from /proc), arguments joined by spaces. */
+async function commandLines(): Promise<string[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const lines = await Promise.all(
+    pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')),
+  );
+  return lines.map((line) => line.split('\0').filter(Boolean).join(' '));
+}
 
 /** `office mcp --dir <workspace> ...args` on stdio, with the SDK's client connected to it. */
 async function connect(args: string[] = []): Promise<Client> {
@@ -238,6 +248,33 @@ describe('office mcp on stdio', () => {
     });
     expect(ran.data.status, ran.text).toBe('succeeded');
     expect(ran.data.result.stdout.trim()).toMatch(/^v\d+\./);
+  });
+
+  it('interrupts a running task when the client goes away, saving it for office resume, and leaves no process', async () => {
+    await writeConfig(ws, {
+      approval: { rules: [{ tool: 'run_command', commands: ['sleep'], decision: 'allow' }] },
+    });
+    const client = await connect(['--offline', '--approval', 'ask', '--sandbox', 'process']);
+    const pid = open.at(-1)?.pid ?? null;
+    const pending = client
+      .callTool({ name: 'run_task', arguments: { request: 'run sleep 37.25' } })
+      .catch(() => null);
+    const taskId = await waitFor(async () => {
+      for (const id of await taskIds(ws)) {
+        const doc = await readTask(ws, id).catch(() => undefined);
+        if (Object.values(doc?.steps ?? {}).some((step) => step.status === 'started')) return id;
+      }
+      return undefined;
+    }, 'the sleep step to start');
+    await waitFor(async () => (await commandLines()).includes('sleep 37.25'), 'the sleep to run');
+    await client.close();
+    open.splice(-1);
+    await pending;
+    await waitFor(() => pid !== null && !alive(pid), 'office mcp to exit', 15_000);
+    await waitFor(async () => !(await commandLines()).includes('sleep 37.25'), 'the sleep to be killed');
+    const doc = await readTask(ws, taskId);
+    expect(doc.status).toBe('interrupted');
+    expect(doc.error?.message).toBe(`interrupted; continue with \`office resume ${taskId}\``);
   });
 
   it('reports errors as MCP tool errors with the words the CLI uses', async () => {

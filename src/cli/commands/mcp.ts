@@ -65,6 +65,12 @@ function stopRequested(stdio: boolean): Promise<string> {
   });
 }
 
+/** Interrupts the tasks run_task is running and waits for them to store their state. */
+async function finishTasks(stop: AbortController, running: ReadonlySet<Promise<unknown>>): Promise<void> {
+  stop.abort();
+  await Promise.allSettled([...running]);
+}
+
 export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
   const approvalMode = choice<ApprovalMode>('--approval', flags.approval, approvalModes);
   const sandboxMode = choice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
@@ -83,6 +89,8 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
       maxDepth: ws.config.code.maxDepth,
     }),
   );
+  const stop = new AbortController();
+  const running = new Set<Promise<unknown>>();
   const door: FrontDoor = {
     root: ws.root,
     config: ws.config,
@@ -93,6 +101,8 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
       ws,
       code,
       offline: flags.offline ?? false,
+      stopping: stop.signal,
+      running,
       ...(approvalMode ? { approvalMode } : {}),
       ...(sandboxMode ? { sandboxMode } : {}),
     },
@@ -106,6 +116,7 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
     await server.connect(new StdioServerTransport(process.stdin, stdoutForProtocol()));
     process.stderr.write(`office mcp: serving ${ws.root} on stdio; ${mode}\n`);
     const why = await stopRequested(true);
+    await finishTasks(stop, running);
     await server.close();
     process.stderr.write(`office mcp: stopped (${why})\n`);
     return EXIT.ok;
@@ -125,6 +136,7 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
   });
   process.stderr.write(`office mcp: serving ${ws.root} at ${http.url}; ${mode}\n`);
   const why = await stopRequested(false);
+  await finishTasks(stop, running);
   await http.close();
   process.stderr.write(`office mcp: stopped (${why})\n`);
   return EXIT.ok;
