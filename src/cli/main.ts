@@ -235,6 +235,25 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
 
   program
+    .command('mcp')
+    .description(
+      'serve office to MCP clients (Claude Code, Gemini CLI, Codex, VS Code): stdio, or --http PORT',
+    )
+    .addOption(dirOption())
+    .option('--http <port>', 'Streamable HTTP on this port (0: any free one) instead of stdio')
+    .option('--host <host>', 'address to listen on with --http (default 127.0.0.1, loopback)')
+    .option(
+      '--approval <mode>',
+      'let run_task steps run by this mode; without it, every step but a read asks',
+    )
+    .option('--sandbox <mode>', 'auto | bwrap | process: how run_task commands are isolated')
+    .option('--offline', 'run_task uses no model')
+    .action(async (opts) => {
+      const { mcpCommand } = await import('./commands/mcp.js');
+      done(await mcpCommand(opts));
+    });
+
+  program
     .command('doctor')
     .description('what office can use here: models and keys (never printed), sandbox, configuration, tools')
     .addOption(dirOption())

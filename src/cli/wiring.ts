@@ -25,7 +25,7 @@ import {
 import type { OfficeConfig } from '../schemas/config.js';
 import { createTaskStore, type TaskStore } from '../store/task-store.js';
 import { loadPrompts, loadTemplates } from '../templates/load.js';
-import { loadTools } from '../tools/registry.js';
+import { openTools } from '../tools/open-tools.js';
 import { workspaceRoot } from './workspace-root.js';
 
 export interface Workspace {
@@ -64,12 +64,29 @@ export interface LoopOptions {
   readonly approver?: Approver;
 }
 
-export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<OfficeDeps> {
-  const [{ registry, problems }, templates] = await Promise.all([
-    loadTools({ workspace: ws.root, plugins: ws.config.plugins }),
-    loadTemplates(ws.root, ws.config.templates),
-  ]);
-  for (const p of problems) options.onWarning(`plugin problem: ${p}`);
+/** The parts of a run, and `close`, which stops what they started (the configured MCP servers). */
+export type RunDeps = OfficeDeps & { close(): Promise<void> };
+
+export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<RunDeps> {
+  // Templates first: a broken template stops the run before any MCP server is started.
+  const templates = await loadTemplates(ws.root, ws.config.templates);
+  const tools = await openTools({ workspace: ws.root, config: ws.config });
+  for (const p of tools.problems) options.onWarning(`plugin problem: ${p}`);
+  for (const p of tools.mcpProblems) options.onWarning(p);
+  try {
+    return { ...(await wireDeps(ws, options, tools.registry, templates)), close: tools.close };
+  } catch (err) {
+    await tools.close();
+    throw err;
+  }
+}
+
+async function wireDeps(
+  ws: Workspace,
+  options: LoopOptions,
+  registry: OfficeDeps['tools'],
+  templates: Awaited<ReturnType<typeof loadTemplates>>,
+): Promise<OfficeDeps> {
   const safety = await buildSafety({
     workspace: ws.root,
     config: ws.config,

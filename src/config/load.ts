@@ -96,7 +96,12 @@ export function defaultConfigText(): string {
   "templates": [],
   "code": ${j(d.code)},
   "memory": ${j(d.memory)},
-  "retention": ${j(d.retention)}
+  "retention": ${j(d.retention)},
+  // MCP servers whose tools plans can use, named "server.tool". Each: "command" (+ "args", "cwd", "env") for a
+  // program speaking MCP on stdio, or "url" (+ "headers") for Streamable HTTP; "${'$'}{NAME}" in env and headers comes
+  // from office's environment. "risk" (read|write|exec|network, per server or in "tools": { "name": { "risk" } })
+  // is what policy sees; the default, exec, asks before every call. A server that fails to start is skipped.
+  "mcpServers": {}
 }
 `;
 }

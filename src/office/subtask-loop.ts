@@ -93,7 +93,7 @@ async function approvePhase(
       const list = approval.pending
         .map(
           (p) =>
-            `${p.step_id} (${p.tool}, ${p.risk}) ${p.action}${p.proposed_by ? ` [proposed by ${p.proposed_by}]` : ''}: ${p.reason}`,
+            `${p.step_id} (${p.tool}, ${p.risk})${p.action ? ` ${p.action}` : ''}${p.proposed_by ? ` [proposed by ${p.proposed_by}]` : ''}: ${p.reason}`,
         )
         .join('; ');
       d.error = {

@@ -1,5 +1,9 @@
 // Configuration (`.office.config.json`): one strict schema, so a wrong or misspelt field is named, not ignored.
 import { z } from 'zod';
+import { mcpServersSchema } from './mcp-servers.js';
+import { type Risk, risks } from './risks.js';
+
+export { type Risk, risks };
 
 const candidate = z
   .string()
@@ -72,8 +76,6 @@ export const modelsConfigSchema = z.strictObject({
 });
 
 export const approvalModes = ['read-only', 'ask', 'auto-edit', 'full-auto'] as const;
-export const risks = ['read', 'write', 'exec', 'network'] as const;
-export type Risk = (typeof risks)[number];
 
 export const policyRuleSchema = z.strictObject({
   /** Tool name this rule applies to; omit to match by risk. */
@@ -145,6 +147,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   retention: z.strictObject({ olderThanDays: z.int().min(1).default(30) }).prefault({}),
+  /** MCP servers whose tools join the registry as `server.tool` (see src/schemas/mcp-servers.ts). */
+  mcpServers: mcpServersSchema.default({}),
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;

@@ -59,16 +59,23 @@ async function toolsOfModule(path: string): Promise<unknown[]> {
   return found;
 }
 
+/** Tools of MCP servers are named `server.tool`: the dot keeps them apart from built-in and plugin tools. */
+const mcpToolShape = toolShape.extend({
+  name: z.string().regex(/^[a-z][a-z0-9_-]*\.[A-Za-z0-9_.-]+$/, 'an MCP tool is named server.tool'),
+});
+
 export async function loadTools(options: {
   workspace: string;
   plugins: readonly string[];
   builtinDir?: string;
+  /** Tools made elsewhere (MCP servers' tools, origin `mcp:<server>`), checked and added after the plugins. */
+  extra?: readonly LoadedTool[];
 }): Promise<{ registry: LoadedRegistry; problems: string[] }> {
   const loaded = new Map<string, LoadedTool>();
   const problems: string[] = [];
 
-  function add(candidate: unknown, origin: string): void {
-    const shape = toolShape.safeParse(candidate);
+  function add(candidate: unknown, origin: string, shapeOf: typeof toolShape = toolShape): void {
+    const shape = shapeOf.safeParse(candidate);
     if (!shape.success) {
       const issue = shape.error.issues[0];
       problems.push(
@@ -113,6 +120,8 @@ export async function loadTools(options: {
       }
     }
   }
+
+  for (const { tool, origin } of options.extra ?? []) add(tool, origin, mcpToolShape);
 
   return {
     problems,

@@ -7,7 +7,7 @@ import { type ProviderProbe, probeProviders } from '../../models/doctor.js';
 import { keyVariable } from '../../models/settings.js';
 import { modeDescriptions } from '../../policy/explain.js';
 import { configSchema, type OfficeConfig, tierNames } from '../../schemas/config.js';
-import { loadTools } from '../../tools/registry.js';
+import { openTools } from '../../tools/open-tools.js';
 import { probeSandbox } from '../../tools/sandbox.js';
 import { packageRoot } from '../../util/package-root.js';
 import { officeEnv, secretValues } from '../../config/secrets.js';
@@ -70,8 +70,10 @@ async function doctorReport(root: string) {
     officeVersion(),
     probeProviders(config, officeEnv(), { timeoutMs: PROBE_TIMEOUT_MS }),
     probeSandbox({ mode: config.sandbox.mode }),
-    loadTools({ workspace: root, plugins: config.plugins }),
+    openTools({ workspace: root, config }),
   ]);
+  // Doctor only looks: the MCP servers it started to list their tools are stopped at once.
+  await tools.close();
   const mode = config.approval.mode;
   const { summary, ...defaults } = modeDescriptions[mode];
   const all = tools.registry.list();
@@ -92,11 +94,18 @@ async function doctorReport(root: string) {
         .filter((t) => !tools.registry.isPlugin(t.name))
         .map((t) => t.name)
         .sort(),
+      // MCP servers' tools are listed under mcp_servers.
       plugins: all
-        .filter((t) => tools.registry.isPlugin(t.name))
+        .filter((t) => tools.registry.isPlugin(t.name) && !tools.registry.origin(t.name)?.startsWith('mcp:'))
         .map((t) => ({ name: t.name, origin: tools.registry.origin(t.name) ?? '?' })),
       problems: tools.problems.map(scrub),
     },
+    mcp_servers: tools.servers.map((server) => ({
+      ...server,
+      target: scrub(server.target),
+      ...(server.error === undefined ? {} : { error: scrub(server.error) }),
+      problems: server.problems.map(scrub),
+    })),
   };
 }
 
@@ -172,6 +181,24 @@ function doctorText(report: Report): string[] {
     `${indent}${t.plugins.length} from plugins${t.plugins.length > 0 ? `: ${t.plugins.map((p) => `${p.name} (${p.origin})`).join(', ')}` : ''}`,
   );
   for (const problem of t.problems) lines.push(`${indent}plugin problem: ${problem}`);
+  lines.push(...mcpText(report));
+  return lines;
+}
+
+/** Each configured MCP server: its tools, or why it was skipped; then what was left out of the ones that work. */
+function mcpText(report: Report): string[] {
+  if (report.mcp_servers.length === 0) return [];
+  const lines = [
+    `${label('mcp')}${report.mcp_servers.length} server${report.mcp_servers.length === 1 ? '' : 's'} in mcpServers`,
+  ];
+  for (const s of report.mcp_servers) {
+    const what =
+      s.status === 'connected'
+        ? `${s.tools.length} tool${s.tools.length === 1 ? '' : 's'}${s.tools.length > 0 ? `: ${s.tools.join(', ')}` : ''}`
+        : `FAILED, skipped: ${s.error ?? '?'}`;
+    lines.push(`${indent}${s.name} (${s.transport} ${s.target})  ${what}`);
+    for (const problem of s.problems) lines.push(`${indent}  ${problem}`);
+  }
   return lines;
 }
 

@@ -8,7 +8,7 @@ import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
 import { taskResultJson } from '../task-view.js';
-import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
+import { buildDeps, openWorkspace, type RunDeps, type Workspace } from '../wiring.js';
 
 export interface RunFlags {
   readonly dir?: string;
@@ -114,9 +114,10 @@ export async function driveTask(
       : undefined;
   if (ui) notice.current = (m) => ui.notice(m);
   const reporter = ui?.reporter ?? reporterFor(flags);
+  let deps: RunDeps | undefined;
   try {
     const before = 'taskId' in target ? await ws.store.read(target.taskId) : undefined;
-    const deps = await buildDeps(ws, {
+    deps = await buildDeps(ws, {
       reporter,
       signal,
       interactive,
@@ -153,15 +154,17 @@ export async function driveTask(
     if (!flags.json && flags.output !== 'stream-json' && doc.model_calls.length > 0) {
       process.stderr.write(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}\n`);
     }
-    return printOutcome(doc, flags, (d) => renderResult(d, deps.tools));
+    const tools = deps.tools;
+    return printOutcome(doc, flags, (d) => renderResult(d, tools));
   } finally {
     await ui?.close();
+    await deps?.close();
     dispose();
   }
 }
 
 /** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
-async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
+export async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const taskId = newTaskId();
     try {
@@ -174,7 +177,7 @@ async function createTask(ws: Workspace, request: string, options: RunOptions): 
 }
 
 /** The final subtask results as text: each tool's own rendering, else JSON. */
-function renderResult(
+export function renderResult(
   doc: TaskDocument,
   tools: Awaited<ReturnType<typeof buildDeps>>['tools'],
 ): string | undefined {

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import type { ToolDefinition } from '../../tools/define-tool.js';
-import { type LoadedRegistry, loadTools } from '../../tools/registry.js';
+import { openTools } from '../../tools/open-tools.js';
+import type { LoadedRegistry } from '../../tools/registry.js';
 import { openWorkspace } from '../wiring.js';
 
 interface Flags {
@@ -10,11 +11,14 @@ interface Flags {
   readonly json?: boolean;
 }
 
+/** The registry, MCP servers' tools included; the servers are stopped once their tools are listed. */
 async function registryOf(flags: Flags): Promise<LoadedRegistry> {
   const ws = await openWorkspace(flags.dir);
-  const { registry, problems } = await loadTools({ workspace: ws.root, plugins: ws.config.plugins });
-  for (const p of problems) process.stderr.write(`office: plugin problem: ${p}\n`);
-  return registry;
+  const tools = await openTools({ workspace: ws.root, config: ws.config });
+  await tools.close();
+  for (const p of tools.problems) process.stderr.write(`office: plugin problem: ${p}\n`);
+  for (const p of tools.mcpProblems) process.stderr.write(`office: ${p}\n`);
+  return tools.registry;
 }
 
 /** Up to the first sentence end followed by a capital letter (so "e.g. [..." does not end it). */
