@@ -13,8 +13,9 @@ Exit codes:
   3    needs approval, or escalated to a person
   130  interrupted (state is saved; \`office resume <task>\` continues)`;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Repeatable flags start from nothing, so that help shows no `(default: [])`. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function dirOption(): Option {
@@ -22,6 +23,13 @@ function dirOption(): Option {
     '--dir <dir>',
     'workspace directory (default: nearest with .office.config.json, .office/ or .git)',
   );
+}
+
+/** A command group named alone (`office dlq`) asks what it holds: its help on stdout, exit 0. */
+function helpWhenBare(group: Command): Command {
+  return group.action(() => {
+    group.outputHelp();
+  });
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -59,7 +67,6 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       '--model <tier=provider:model>',
       'override a tier for this run, e.g. medium=openai:gpt-4o-mini (repeatable)',
       collect,
-      [],
     )
     .option('--record-responses <file>', 'write every model exchange of this run as JSON lines')
     .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
@@ -84,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-iterations <n>', 'REVISE rounds per subtask')
     .option('--ci', 'never prompt')
     .option('--offline', 'use no model')
-    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect, [])
+    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect)
     .option('--record-responses <file>', 'write every model exchange as JSON lines')
     .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
     .option(
@@ -143,11 +150,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await approveCommand(task, steps, opts));
     });
 
-  const dlq = program
-    .command('dlq')
-    .description('the dead-letter queue: tasks that found no acceptable plan');
+  const dlq = helpWhenBare(
+    program.command('dlq').description('the dead-letter queue: tasks that found no acceptable plan'),
+  );
   dlq
     .command('list')
+    .description('the dead-lettered tasks, newest first, with the reason each was given up')
     .addOption(dirOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -156,6 +164,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   dlq
     .command('show')
+    .description('why a task was dead-lettered: the reason and the feedback of each round')
     .argument('<task>', 'task id')
     .addOption(dirOption())
     .option('--json', 'print JSON')
@@ -165,6 +174,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   dlq
     .command('retry')
+    .description('run a dead-lettered task again, with a fresh allowance of REVISE rounds')
     .argument('<task>', 'task id')
     .addOption(dirOption())
     .option('--json', 'print the outcome as one JSON object')
@@ -175,7 +185,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await dlqRetryCommand(task, opts));
     });
 
-  const config = program.command('config').description('the workspace configuration (.office.config.json)');
+  const config = helpWhenBare(
+    program.command('config').description('the workspace configuration (.office.config.json)'),
+  );
   config
     .command('init')
     .description('write a commented default .office.config.json')
@@ -275,9 +287,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await auditVerifyCommand(opts));
     });
 
-  const tools = program.command('tools').description('the tools plans can use: built-in and plugins');
+  const tools = helpWhenBare(
+    program.command('tools').description('the tools plans can use: built-in and plugins'),
+  );
   tools
     .command('list')
+    .description('every tool plans can use, with its risk and where it comes from')
     .addOption(dirOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -286,6 +301,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   tools
     .command('show')
+    .description("one tool's description, risk and input schema")
     .argument('<name>', 'tool name')
     .addOption(dirOption())
     .option('--json', 'print JSON')
@@ -363,14 +379,18 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await gcCommand(opts));
     });
 
+  // `office` alone asks what there is: help on stdout, exit 0.
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(argv as string[]);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.usage;
-      return EXIT.usage;
+      // Help asked for (`--help`, `office help [cmd]`) and `--version` end with commander's exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof OfficeError) {
       process.stderr.write(`office: ${err.message}\n`);
