@@ -32,7 +32,22 @@ function helpWhenBare(group: Command): Command {
   });
 }
 
+/**
+ * A reader that went away (`office list | head -1`) ends the output, not office: writes to a closed pipe are
+ * dropped quietly and the command finishes with its own exit code. Any other write error is reported once.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream, name: string): { failed: () => boolean } {
+  let failed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' || failed) return;
+    failed = true;
+    if (stream !== process.stderr) process.stderr.write(`office: could not write to ${name}: ${err.message}\n`);
+  });
+  return { failed: () => failed };
+}
+
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const output = [quietOnClosedPipe(process.stdout, 'stdout'), quietOnClosedPipe(process.stderr, 'stderr')];
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;
@@ -386,7 +401,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
   try {
     await program.parseAsync(argv as string[]);
-    return code;
+    // Output that could not be written (a full disk) is a failure even when the command went well.
+    return code === EXIT.ok && output.some((o) => o.failed()) ? EXIT.failed : code;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help asked for (`--help`, `office help [cmd]`) and `--version` end with commander's exit code 0.
