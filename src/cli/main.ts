@@ -41,7 +41,8 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream, name: string): { f
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' || failed) return;
     failed = true;
-    if (stream !== process.stderr) process.stderr.write(`office: could not write to ${name}: ${err.message}\n`);
+    if (stream !== process.stderr)
+      process.stderr.write(`office: could not write to ${name}: ${err.message}\n`);
   });
   return { failed: () => failed };
 }
