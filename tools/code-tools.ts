@@ -66,22 +66,13 @@ function renderNeighbours(output: NeighboursResult): string {
   return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
 }
 
-/** Callers and callees of a name that is unknown or names several symbols: the user must say which. */
+/**
+ * Callers and callees of a name that is unknown or names several symbols: that is the answer (with the closest
+ * names or the candidates), as `office trace` gives it; re-planning the same request could not choose for the user.
+ */
 function reviewNeighbours<I>(_input: I, output: NeighboursResult) {
   if (output.status === 'found') return { ok: true as const };
-  const candidates = output.candidates.map((c) => `${c.file}:${c.qualified_name}`);
-  return {
-    ok: false as const,
-    escalate: true,
-    problem: [
-      output.notes.join('; ') || `no single symbol by that name (${output.status})`,
-      ...(candidates.length ? [`candidates: ${candidates.join(', ')}`] : []),
-    ].join('; '),
-    suggestion:
-      output.status === 'ambiguous'
-        ? 'name the symbol as path/file.ts:name or Class.method'
-        : 'check the name (see the closest names in the notes) and the directory',
-  };
+  return { ok: true as const, note: `answered ${output.status}: ${output.notes[0] ?? ''}`.trim() };
 }
 
 function neighboursSummary(output: NeighboursResult): string {
@@ -164,16 +155,9 @@ export const traceCallsTool = defineTool({
   render: formatTraceText,
   async review(input, output, ctx) {
     if (output.status !== 'found') {
-      // A wrong or ambiguous name is the user's to fix: re-planning the same request cannot choose for them.
-      return {
-        ok: false,
-        escalate: true,
-        problem: output.notes.join('; ') || `the trace ended ${output.status}`,
-        suggestion:
-          output.status === 'ambiguous'
-            ? 'name the symbols as path/file.ts:name or Class.method'
-            : 'check the names (see the closest names in the notes) and the directory',
-      };
+      // Not found and ambiguous are answers, the same `office trace` gives (with the closest names or the
+      // candidates): re-planning the same request cannot choose a name for the user.
+      return { ok: true, note: `answered ${output.status}: ${output.notes[0] ?? ''}`.trim() };
     }
     if (output.paths.length === 0) {
       return {

@@ -8,12 +8,13 @@ const VERSION = '0.1.0';
 const EXIT_HELP = `
 Exit codes:
   0    succeeded
-  1    failed or dead-lettered (or a trace found no path)
+  1    failed or dead-lettered
   2    usage or configuration error
   3    needs approval, or escalated to a person
+  4    not found: a trace, callers or callees named no such symbol, or no call path connects
+  5    ambiguous: a name matches several symbols (the candidates are listed)
   130  interrupted (state is saved; \`office resume <task>\` continues)`;
 
-/** Repeatable flags start from nothing, so that help shows no `(default: [])`. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

@@ -1,4 +1,6 @@
 // Views of a task document for people and for scripts: the `--json` result object and human summaries.
+import { neighboursResultSchema, traceResultSchema } from '../code/service.js';
+import { type ExitCode, EXIT, exitCodeForAnswer, exitCodeForStatus } from '../errors.js';
 import type { TaskDocument } from '../schemas/task.js';
 
 export type PublicStatus = 'succeeded' | 'failed' | 'dead_lettered' | 'needs_approval' | 'escalated';
@@ -6,6 +8,30 @@ export type PublicStatus = 'succeeded' | 'failed' | 'dead_lettered' | 'needs_app
 /** `interrupted` and `running` are not final answers: scripts see them as failed, with the reason in `error`. */
 export function publicStatus(doc: TaskDocument): PublicStatus {
   return doc.status === 'running' || doc.status === 'interrupted' ? 'failed' : doc.status;
+}
+
+/**
+ * The answer of a succeeded task whose subtasks asked the code index (trace, callers, callees): the first that did
+ * not find what it was asked about, else `found`; undefined when no subtask result is a code answer.
+ */
+export function codeAnswerOf(doc: TaskDocument): 'found' | 'not_found' | 'ambiguous' | undefined {
+  let answer: 'found' | undefined;
+  for (const s of doc.dag?.subtasks ?? []) {
+    const result = doc.subtasks[s.id]?.result;
+    const parsed = traceResultSchema.or(neighboursResultSchema).safeParse(result);
+    if (!parsed.success) continue;
+    if (parsed.data.status !== 'found') return parsed.data.status;
+    answer = 'found';
+  }
+  return answer;
+}
+
+/** Exit code of a stored task, as `office run` and `office status` give it: a code query exits as `office trace`. */
+export function exitCodeForTask(doc: TaskDocument): ExitCode {
+  if (doc.status === 'running') return EXIT.failed;
+  if (doc.status !== 'succeeded') return exitCodeForStatus(doc.status);
+  const answer = codeAnswerOf(doc);
+  return answer ? exitCodeForAnswer(answer) : EXIT.ok;
 }
 
 export function usageOf(doc: TaskDocument) {

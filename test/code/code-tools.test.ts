@@ -92,14 +92,13 @@ describe('code tools', () => {
     expect(review).not.toHaveProperty('escalate');
   });
 
-  it('escalate instead of re-planning when a name is unknown', async () => {
+  it('accept not_found as the answer (no re-planning, no escalation) when a name is unknown', async () => {
     const input = traceCallsTool.input.parse({ dir: 'app', from: 'checkot', to: 'charge' });
     const output = await traceCallsTool.run(input, ctx);
+    expect(output.status).toBe('not_found');
     expect(await traceCallsTool.review?.(input, output, ctx)).toEqual({
-      ok: false,
-      escalate: true,
-      problem: 'no symbol "checkot"; closest: checkout',
-      suggestion: 'check the names (see the closest names in the notes) and the directory',
+      ok: true,
+      note: 'answered not_found: no symbol "checkot"; closest: checkout',
     });
   });
 });

@@ -39,8 +39,8 @@ describe('traceCommand', () => {
     expect(stdout).toContain('     ↳ shop.toy:2:3  place()  [direct]');
   });
 
-  it('prints exactly a TraceResult with --json, and exits 1 when not found', async () => {
-    expect(await traceCommand('charge', 'checkout', { dir, json: true }, deps())).toBe(EXIT.failed);
+  it('prints exactly a TraceResult with --json, and exits 4 when not found', async () => {
+    expect(await traceCommand('charge', 'checkout', { dir, json: true }, deps())).toBe(EXIT.notFound);
     const result = traceResultSchema.parse(JSON.parse(stdout));
     expect(result.status).toBe('not_found');
   });

@@ -1,5 +1,5 @@
 // `office run` and `office resume`: one task through the whole loop, reported as it goes.
-import { EXIT, type ExitCode, exitCodeForStatus, TaskExists, UsageError } from '../../errors.js';
+import { EXIT, type ExitCode, TaskExists, UsageError } from '../../errors.js';
 import { approvalModes } from '../../schemas/config.js';
 import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
 import { newTaskDocument, type RunOptions, runTask } from '../../office/orchestrate.js';
@@ -7,7 +7,7 @@ import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
-import { taskResultJson } from '../task-view.js';
+import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
 
 export interface RunFlags {
@@ -85,7 +85,7 @@ function printOutcome(
     const text = render(doc);
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
-  return doc.status === 'running' ? EXIT.failed : exitCodeForStatus(doc.status);
+  return exitCodeForTask(doc);
 }
 
 /** Runs a new task (`request`) or an existing one (`taskId`): the parts are built before a task is created,

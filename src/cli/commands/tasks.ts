@@ -1,8 +1,8 @@
 // `office list`, `office show`, `office status`, `office approve`: reading and annotating stored tasks.
-import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
+import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import { TOOL_SCOPE } from '../../office/approve.js';
 import { taskStatuses } from '../../schemas/task.js';
-import { taskLine, taskResultJson, taskStatusText } from '../task-view.js';
+import { exitCodeForTask, taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import { openWorkspace } from '../wiring.js';
 
 interface Flags {
@@ -79,7 +79,7 @@ export async function statusCommand(task: string, flags: Flags): Promise<ExitCod
   const doc = await ws.store.read(await ws.store.resolveId(task));
   if (flags.json) process.stdout.write(`${JSON.stringify(taskResultJson(doc), null, 2)}\n`);
   else process.stdout.write(`${taskStatusText(doc)}\n`);
-  return doc.status === 'running' ? EXIT.ok : exitCodeForStatus(doc.status);
+  return doc.status === 'running' ? EXIT.ok : exitCodeForTask(doc);
 }
 
 /** `office approve <task> [step...] | --all`: records approvals that `office resume` then honours. */

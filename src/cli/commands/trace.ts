@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
 import type { CodeIndexService, IndexOptions } from '../../code/service.js';
-import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
@@ -39,7 +39,7 @@ export async function traceCommand(
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
   process.stdout.write(formatTrace(result, format));
-  return result.status === 'found' ? EXIT.ok : EXIT.failed;
+  return exitCodeForAnswer(result.status);
 }
 
 /** The `code` settings of the workspace DIR belongs to (defaults when it has no config file). */
