@@ -9,6 +9,8 @@ import {
   matchEndpoint,
   notFoundNote,
   parseEndpoint,
+  qualifyHint,
+  uniqueEndpoint,
 } from './endpoints.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
 import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
@@ -109,7 +111,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         notes: [
           matches.length === 0
             ? notFoundNote(index.graph, endpoint)
-            : `"${query}" names ${matches.length} symbols; qualify it as path/file.ts:name`,
+            : `"${query}" names ${matches.length} symbols; ${qualifyHint(index.graph, query, matches)}`,
           ...base.notes,
         ],
         stats: statsAfterQuery(index),
@@ -184,7 +186,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         status: 'ambiguous',
         notes: [
           `${fromCandidates.length} symbols match "${query.from}" and ${toCandidates.length} match "${query.to}"; ` +
-            'qualify them as path/file.ts:name or Class.method',
+            'qualify them as path/file.ts:name, path/file.ts:Class.method or path/file.ts:LINE',
         ],
       });
     }
@@ -212,13 +214,18 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       });
     }
     if (choice.type === 'ambiguous') {
+      const named = (symbol: CodeSymbol) => uniqueEndpoint(graph, symbol);
       const notes =
         choice.connecting.length === 0
-          ? [`no pair of candidates connects within ${maxDepth} hops; qualify the names as path/file.ts:name`]
+          ? [
+              `no pair of candidates connects within ${maxDepth} hops`,
+              ...(fromCandidates.length > 1 ? [qualifyHint(graph, query.from, fromCandidates)] : []),
+              ...(toCandidates.length > 1 ? [qualifyHint(graph, query.to, toCandidates)] : []),
+            ]
           : [
               `${choice.connecting.length} candidate pairs connect: ` +
-                choice.connecting.map(([a, b]) => `${describeSymbol(a)} → ${describeSymbol(b)}`).join('; ') +
-                '; qualify the names as path/file.ts:name',
+                choice.connecting.map(([a, b]) => `${named(a)} → ${named(b)}`).join('; ') +
+                '; trace one pair by those names',
             ];
       return result({ status: 'ambiguous', notes });
     }

@@ -85,7 +85,7 @@ export function formatTraceText(result: TraceResult): string {
       lines.push(...textOfHops(path.hops));
     });
   } else if (result.status === 'ambiguous') {
-    lines.push('ambiguous: an endpoint names several symbols; qualify it as path/file.ts:name');
+    lines.push('ambiguous: an endpoint names several symbols; the notes say how to name each alone');
     lines.push(
       ...textOfCandidates('from', result.candidates.from),
       ...textOfCandidates('to', result.candidates.to),

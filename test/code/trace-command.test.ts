@@ -65,6 +65,59 @@ describe('traceCommand', () => {
   });
 });
 
+describe('the names an ambiguous answer suggests', () => {
+  // Two builds of one module and a vendored copy: office's hint must name each alone, and work when followed.
+  beforeEach(async () => {
+    const js = 'export function foo() { return bar(); }\nexport function bar() { return 1; }\n';
+    for (const file of ['esm/x.js', 'cjs/x.js', 'lib/esm/x.js']) {
+      await mkdir(join(dir, file, '..'), { recursive: true });
+      await writeFile(join(dir, file), js);
+    }
+    await writeFile(
+      join(dir, 'jobs.js'),
+      'export class A { run() { return helper(); } }\nexport class B { run() { return 2; } }\nfunction helper() {}\n',
+    );
+  });
+  const real = () => ({ service: createCodeIndexService() });
+  const traceJson = async (from: string, to: string) => {
+    stdout = '';
+    const code = await traceCommand(from, to, { dir, json: true }, real());
+    return { code, result: traceResultSchema.parse(JSON.parse(stdout)) };
+  };
+
+  it('are exact paths, and following them answers', async () => {
+    const first = await traceJson('foo', 'bar');
+    expect(first.code).toBe(EXIT.ambiguous);
+    const note = first.result.notes.find((n) => n.includes('candidate pairs connect'));
+    expect(note).toContain('esm/x.js:foo → esm/x.js:bar');
+    expect(note).toContain('cjs/x.js:foo → cjs/x.js:bar');
+    expect(note).toContain('lib/esm/x.js:foo → lib/esm/x.js:bar');
+    const [from, to] = /(?:^|; |: )(esm\/x\.js:foo) → (esm\/x\.js:bar)/.exec(note!)!.slice(1) as [
+      string,
+      string,
+    ];
+    const followed = await traceJson(from, to);
+    expect(followed.code).toBe(EXIT.ok);
+    expect(followed.result.from?.file).toBe('esm/x.js');
+    expect(followed.result.to?.file).toBe('esm/x.js');
+  });
+
+  it('accept path/file.js:LINE', async () => {
+    const byLine = await traceJson('lib/esm/x.js:1', 'lib/esm/x.js:2');
+    expect(byLine.code).toBe(EXIT.ok);
+    expect(byLine.result.paths[0]?.hops.map((h) => `${h.file}:${h.qualified_name}`)).toEqual([
+      'lib/esm/x.js:foo',
+      'lib/esm/x.js:bar',
+    ]);
+  });
+
+  it('are Class.method when the candidates share a file', async () => {
+    const ambiguous = await traceJson('run', 'bar');
+    expect(ambiguous.code).toBe(EXIT.ambiguous);
+    expect(ambiguous.result.notes).toContain('write "run" as one of: A.run, B.run');
+  });
+});
+
 describe('graphCommand', () => {
   it('prints the graph as JSON by default and as dot on request', async () => {
     expect(await graphCommand({ dir }, deps())).toBe(EXIT.ok);
