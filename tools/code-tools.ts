@@ -20,7 +20,11 @@ const readsDir = <I extends { dir: string }>(input: I) => [{ path: input.dir, ac
 const indexOptions = (ctx: ToolContext) => ({ signal: ctx.signal });
 
 function statsLine(stats: IndexStats): string {
-  return `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls (cache ${stats.cache}, ${stats.index_ms} ms)`;
+  const skipped = stats.too_large.files;
+  return (
+    `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls (cache ${stats.cache}, ${stats.index_ms} ms)` +
+    (skipped > 0 ? `; ${skipped} file${skipped === 1 ? '' : 's'} over the size cap not indexed` : '')
+  );
 }
 
 export const indexCodeTool = defineTool({

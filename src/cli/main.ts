@@ -19,6 +19,10 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+const MAX_FILE_BYTES = '--max-file-bytes <size>';
+const MAX_FILE_BYTES_HELP =
+  'leave out files larger than this (bytes, or 800k, 8m); default from config code.maxFileBytes: 2000000';
+
 function dirOption(): Option {
   return new Option(
     '--dir <dir>',
@@ -92,6 +96,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'auto | bwrap | process: how run_command is isolated (default from config: auto)',
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file instead of a provider')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (words: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(words.join(' '), opts));
@@ -116,6 +121,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'auto | bwrap | process: how run_command is isolated (default from config: auto)',
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (task: string, opts) => {
       const { resumeCommand } = await import('./commands/run.js');
       done(await resumeCommand(task, opts));
@@ -241,6 +247,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-depth <n>', 'longest path in hops (default from config: 16)')
     .option('--format <format>', 'text | json | mermaid | dot (default text)')
     .option('--json', 'same as --format json')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (from: string, to: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       done(await traceCommand(from, to, opts));
@@ -251,6 +258,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .description('the whole call graph of a directory, for people and other tools')
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--format <format>', 'json | dot (default json)')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .option(
       '--no-refine',
       'skip the TypeScript checker: only calls resolved without it (faster on large TS trees)',

@@ -12,6 +12,7 @@ import {
   qualifyHint,
   uniqueEndpoint,
 } from './endpoints.js';
+import { tooLargeNote } from '../util/too-large.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
 import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
 import type { CallEdge, CodeSymbol } from './model.js';
@@ -39,6 +40,7 @@ const DEFAULT_MAX_RESULTS = 200;
 /** Past this many (from, to) pairs, asking the user to qualify a name beats searching them all. */
 const MAX_PAIRS = 100;
 const MAX_PROBLEM_NOTES = 5;
+const RAISE_CAP = '--max-file-bytes (or code.maxFileBytes in .office.config.json)';
 
 export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIndexService {
   const latest = new Map<string, CodeIndex>();
@@ -64,6 +66,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     try {
       const index = await build;
       latest.set(root, index);
+      indexOptions.onIndexed?.(index.stats);
       return index;
     } finally {
       if (building.get(root) === build) building.delete(root);
@@ -75,7 +78,9 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
   }
 
   function problemNotes(index: CodeIndex): string[] {
-    const notes = index.problems.slice(0, MAX_PROBLEM_NOTES);
+    // A file over the size cap may hold the very symbol asked for: say so next to any answer.
+    const skipped = tooLargeNote(index.stats.too_large, 'indexed', RAISE_CAP);
+    const notes = [...(skipped ? [skipped] : []), ...index.problems.slice(0, MAX_PROBLEM_NOTES)];
     if (index.problems.length > MAX_PROBLEM_NOTES) {
       notes.push(`and ${index.problems.length - MAX_PROBLEM_NOTES} more files or caches with problems`);
     }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { summarizeTooLarge } from '../util/too-large.js';
 import { walkFiles } from '../util/walk.js';
 import { findWorkspaceRoot } from '../util/workspace.js';
 import {
@@ -115,10 +116,13 @@ export async function buildIndex(
   const problems: string[] = [];
   const sameDir = previous?.root === root ? previous : undefined;
 
+  const maxFileBytes = options.maxFileBytes ?? 2_000_000;
+  const tooLarge: { path: string; bytes: number }[] = [];
   const paths = await walkFiles(root, {
     extensions: indexedExtensions(entries),
     exclude: options.exclude ?? [],
-    maxFileBytes: options.maxFileBytes ?? 2_000_000,
+    maxFileBytes,
+    onTooLarge: (file) => tooLarge.push(file),
     gitignoreFrom: workspace,
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -234,6 +238,7 @@ export async function buildIndex(
       edges: graph.edgeCount,
       index_ms: Math.round(performance.now() - started),
       cache: cacheState,
+      too_large: summarizeTooLarge(tooLarge, maxFileBytes),
     },
   };
 }

@@ -53,7 +53,14 @@ const found: TraceResult = {
     },
   ],
   notes: [],
-  stats: { files: 12, symbols: 40, edges: 55, index_ms: 35, cache: 'hit' },
+  stats: {
+    files: 12,
+    symbols: 40,
+    edges: 55,
+    index_ms: 35,
+    cache: 'hit',
+    too_large: { max_file_bytes: 2_000_000, files: 0, largest: [] },
+  },
 };
 
 const twoPaths: TraceResult = {

@@ -9,6 +9,7 @@ import { newTaskId } from '../../store/task-store.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
+import { withMaxFileBytes } from '../../util/too-large.js';
 
 export interface RunFlags {
   readonly dir?: string;
@@ -23,6 +24,8 @@ export interface RunFlags {
   readonly sandbox?: string;
   readonly recordResponses?: string;
   readonly replayResponses?: string;
+  /** --max-file-bytes: the size cap of search and the code index for this run (config code.maxFileBytes). */
+  readonly maxFileBytes?: string;
 }
 
 function parseChoice<T extends string>(
@@ -91,13 +94,15 @@ function printOutcome(
 /** Runs a new task (`request`) or an existing one (`taskId`): the parts are built before a task is created,
  * so a configuration error leaves nothing behind. */
 export async function driveTask(
-  ws: Workspace,
+  workspace: Workspace,
   flags: RunFlags,
   target:
     | { readonly taskId: string; readonly resumed: true; readonly inheritedYes: boolean }
     | { readonly request: string },
 ): Promise<ExitCode> {
   const maxIterations = parseMaxIterations(flags.maxIterations);
+  const code = withMaxFileBytes(workspace.config.code, flags.maxFileBytes);
+  const ws: Workspace = { ...workspace, config: { ...workspace.config, code } };
   const approvalMode = parseChoice('--approval', flags.approval, approvalModes);
   const sandboxMode = parseChoice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const notice = {
