@@ -47,7 +47,7 @@ export async function runTask(
     });
 
     if (!doc.dag) {
-      const decomposition = await deps.decompose(doc.request);
+      const decomposition = await deps.decompose(doc.request, { cwd: doc.options.cwd });
       if (!decomposition) {
         status = 'failed';
         const message =

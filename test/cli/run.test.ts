@@ -53,7 +53,8 @@ describe('office run, offline', () => {
 
   it('finds the workspace from the current directory when no --dir is given', async () => {
     await ws.write('.office.config.json', '{}\n');
-    const run = await runOffice(['run', '--json', 'search for chargeCard in src'], {
+    // "in ." is the current folder (src), as in a shell.
+    const run = await runOffice(['run', '--json', 'search for chargeCard in .'], {
       cwd: ws.path('src'),
       env: OFFLINE_ENV,
     });

@@ -1,4 +1,6 @@
 // `office run` and `office resume`: one task through the whole loop, reported as it goes.
+import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { EXIT, type ExitCode, TaskExists, UsageError } from '../../errors.js';
 import { approvalModes } from '../../schemas/config.js';
 import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
@@ -10,6 +12,7 @@ import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
 import { withMaxFileBytes } from '../../util/too-large.js';
+import { isInside } from '../../util/workspace.js';
 
 export interface RunFlags {
   readonly dir?: string;
@@ -151,7 +154,10 @@ export async function driveTask(
       offline: flags.offline ?? false,
       ...(maxIterations ? { maxIterations } : {}),
     };
-    const taskId = 'taskId' in target ? target.taskId : await createTask(ws, target.request, options);
+    const taskId =
+      'taskId' in target
+        ? target.taskId
+        : await createTask(ws, target.request, { ...options, ...requestFolder(ws.root, process.cwd()) });
     await runTask(deps, taskId, { ...options, resumed: 'taskId' in target });
     await ui?.close();
     const doc = await ws.store.read(taskId);
@@ -163,6 +169,17 @@ export async function driveTask(
     await ui?.close();
     dispose();
   }
+}
+
+/**
+ * Where a request is made, for its paths: the current folder relative to the workspace root when it is inside
+ * the workspace ('' at the root), else nothing (office was pointed at a workspace elsewhere with --dir, and paths
+ * are relative to that workspace's root).
+ */
+export function requestFolder(root: string, cwd: string): { cwd?: string } {
+  const real = realpathSync(cwd);
+  if (!isInside(root, real)) return {};
+  return { cwd: relative(root, real).split(sep).join('/') };
 }
 
 /** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
