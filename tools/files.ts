@@ -6,6 +6,7 @@ import ignore from 'ignore';
 import { z } from 'zod';
 import { ToolError } from '../src/errors.js';
 import { defineTool } from '../src/tools/define-tool.js';
+import { clip } from '../src/util/clip.js';
 import { summarizeTooLarge, tooLargeNote } from '../src/util/too-large.js';
 import { walkFiles } from '../src/util/walk.js';
 
@@ -130,22 +131,37 @@ async function countLines(abs: string): Promise<number> {
   return newlines + (last === 0x0a ? 0 : 1);
 }
 
-/** A pattern as a RegExp: a regular expression when it compiles (and mode allows), else the literal text. */
+/** Finds a pattern in a line: the 0-based column of the first match, or -1. */
+export type LineMatcher = (line: string) => number;
+
+/**
+ * A pattern as a line matcher: a regular expression when it compiles (and mode allows), else the literal text,
+ * found with indexOf, so that text of any length (a pasted 100 KB line) is searched, never a "too large" error.
+ */
 export function compilePattern(
   pattern: string,
   mode: 'auto' | 'regex' | 'literal',
   ignoreCase: boolean,
-): RegExp {
-  const flags = ignoreCase ? 'i' : '';
+): LineMatcher {
   if (mode !== 'literal') {
     try {
-      return new RegExp(pattern, flags);
+      const regex = new RegExp(pattern, ignoreCase ? 'i' : '');
+      // V8 compiles a regular expression on its first use: one too large to compile fails there, not above.
+      regex.exec('');
+      return (line) => regex.exec(line)?.index ?? -1;
     } catch (err) {
-      if (mode === 'regex')
-        throw new ToolError(`"${pattern}" is not a valid regular expression: ${(err as Error).message}`);
+      if (mode === 'regex') {
+        const shown =
+          pattern.length > 80 ? `${pattern.slice(0, 80)}… (${pattern.length} characters)` : pattern;
+        throw new ToolError(
+          `"${shown}" is not a valid regular expression: ${(err as Error).message.slice(0, 200)}`,
+        );
+      }
     }
   }
-  return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+  if (!ignoreCase) return (line) => line.indexOf(pattern);
+  const lower = pattern.toLowerCase();
+  return (line) => line.toLowerCase().indexOf(lower);
 }
 
 export const searchCode = defineTool({
@@ -172,7 +188,7 @@ export const searchCode = defineTool({
   }),
   paths: (input) => [{ path: input.dir, access: 'read' }],
   async run(input, ctx) {
-    const regex = compilePattern(input.pattern, input.mode, input.ignore_case);
+    const find = compilePattern(input.pattern, input.mode, input.ignore_case);
     const abs = ctx.resolvePath(input.dir);
     const info = await stat(abs).catch(() => undefined);
     if (!info?.isDirectory()) throw new ToolError(`"${input.dir}" is not a directory in the workspace`);
@@ -202,12 +218,12 @@ export const searchCode = defineTool({
       const lines = text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i] ?? '';
-        const m = regex.exec(line);
-        if (!m) continue;
+        const column = find(line);
+        if (column < 0) continue;
         total++;
         filesMatched.add(file);
         if (matches.length < input.max_results) {
-          matches.push({ file, line: i + 1, column: m.index + 1, text: line.trim().slice(0, 300) });
+          matches.push({ file, line: i + 1, column: column + 1, text: line.trim().slice(0, 300) });
         }
       }
     }
@@ -228,7 +244,9 @@ export const searchCode = defineTool({
   render: (out) =>
     [
       ...(out.matches.length === 0
-        ? [`no match for ${JSON.stringify(out.pattern)} in ${out.dir} (${out.files_searched} files searched)`]
+        ? [
+            `no match for ${JSON.stringify(clip(out.pattern, 80))} in ${out.dir} (${out.files_searched} files searched)`,
+          ]
         : out.matches.map((m) => `${m.file}:${m.line}:${m.column}: ${m.text}`)),
       ...(out.truncated
         ? [`… ${out.total_matches - out.matches.length} more matches (raise max_results)`]

@@ -2,9 +2,13 @@
 import chalk from 'chalk';
 import type { LoopEvent } from '../office/events.js';
 import type { Reporter } from '../office/ports.js';
+import { clip } from '../util/clip.js';
 import { redact, secretValuesFromEnv } from '../util/redact.js';
 
 const SECRETS = secretValuesFromEnv(process.env);
+/** The request is echoed by its start: a pasted 100 KB request is in the task document, not worth a screenful. */
+const REQUEST_SHOWN = 200;
+const MESSAGE_SHOWN = 600;
 
 function ms(n: number): string {
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -20,7 +24,7 @@ export function plainReporter(
         case 'task_started':
           write(
             chalk.bold(
-              `office: ${e.resumed ? 'resuming' : 'task'} ${e.task_id} — ${JSON.stringify(e.request)}`,
+              `office: ${e.resumed ? 'resuming' : 'task'} ${e.task_id} — ${JSON.stringify(clip(e.request, REQUEST_SHOWN))}`,
             ),
           );
           break;
@@ -79,7 +83,11 @@ export function plainReporter(
               : e.status === 'needs_approval' || e.status === 'escalated'
                 ? chalk.yellow
                 : chalk.red;
-          write(colour(`office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${e.message}` : ''}`));
+          write(
+            colour(
+              `office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${clip(e.message, MESSAGE_SHOWN)}` : ''}`,
+            ),
+          );
           break;
         }
         default:

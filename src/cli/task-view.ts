@@ -2,8 +2,27 @@
 import { neighboursResultSchema, traceResultSchema } from '../code/service.js';
 import { type ExitCode, EXIT, exitCodeForAnswer, exitCodeForStatus } from '../errors.js';
 import type { TaskDocument } from '../schemas/task.js';
+import { clip } from '../util/clip.js';
 
 export type PublicStatus = 'succeeded' | 'failed' | 'dead_lettered' | 'needs_approval' | 'escalated';
+
+/**
+ * A task as people and scripts should see it: one stored as `running` whose process is gone (killed, crashed)
+ * is `interrupted`, with the reason, in every view (list, status, show; text and JSON alike).
+ */
+export function asSeen(doc: TaskDocument, runLive: boolean): TaskDocument {
+  if (doc.status !== 'running' || runLive) return doc;
+  return {
+    ...doc,
+    status: 'interrupted',
+    error: {
+      code: 'interrupted',
+      message:
+        'the process running this task is gone (killed or crashed) before it finished; ' +
+        `\`office resume ${doc.task_id}\` continues it`,
+    },
+  };
+}
 
 /** `interrupted` and `running` are not final answers: scripts see them as failed, with the reason in `error`. */
 export function publicStatus(doc: TaskDocument): PublicStatus {
@@ -68,11 +87,11 @@ export function taskResultJson(doc: TaskDocument) {
 
 export function taskLine(doc: TaskDocument): string {
   const when = doc.created_at.replace('T', ' ').slice(0, 19);
-  return `${doc.task_id}  ${doc.status.padEnd(14)} ${when}  ${doc.request}`;
+  return `${doc.task_id}  ${doc.status.padEnd(14)} ${when}  ${clip(doc.request, 200)}`;
 }
 
 export function taskStatusText(doc: TaskDocument): string {
-  const lines = [`${doc.task_id}: ${doc.status} — ${JSON.stringify(doc.request)}`];
+  const lines = [`${doc.task_id}: ${doc.status} — ${JSON.stringify(clip(doc.request, 200))}`];
   for (const s of doc.dag?.subtasks ?? []) {
     const st = doc.subtasks[s.id];
     lines.push(

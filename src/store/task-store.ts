@@ -37,6 +37,11 @@ export interface TaskStore {
    * A marker left by a killed process is taken over. Returns the release function.
    */
   acquireRun(taskId: string): Promise<() => Promise<void>>;
+  /**
+   * Whether a live process holds the task's run marker (one on another host counts as live: it cannot be
+   * checked from here). False when the marker is gone or its process is.
+   */
+  isRunLive(taskId: string): Promise<boolean>;
   deadLetter(entry: DeadLetter): Promise<void>;
   listDeadLetters(): Promise<{ entries: DeadLetter[]; problems: CorruptFileError[] }>;
   readDeadLetter(taskId: string): Promise<DeadLetter | undefined>;
@@ -233,6 +238,16 @@ export function createTaskStore(workspace: string): TaskStore {
         await rm(path, { force: true });
       }
       throw new TaskBusy(taskId, 0, 'unknown');
+    },
+    async isRunLive(taskId) {
+      checkId(taskId);
+      const holder = runMarkerSchema.safeParse(
+        await readFile(join(tasksDir, `${taskId}.run`), 'utf8')
+          .then(JSON.parse)
+          .catch(() => null),
+      );
+      if (!holder.success) return false;
+      return holder.data.host !== hostname() || isAlive(holder.data.pid);
     },
     async deadLetter(entry) {
       await writeFileAtomic(
