@@ -17,7 +17,22 @@ const symbol = z
 const maxResults = z.int().min(1).max(10_000).optional().describe('Most calls listed (default 200).');
 
 const readsDir = <I extends { dir: string }>(input: I) => [{ path: input.dir, access: 'read' as const }];
-const indexOptions = (ctx: ToolContext) => ({ signal: ctx.signal });
+/** How often parsing progress is reported: often enough to show life, rarely enough for a log and the task file. */
+const PROGRESS_EVERY_MS = 500;
+
+/** Index options for a step: its abort signal, and progress while files are parsed (none for a warm index). */
+function indexOptions(ctx: ToolContext) {
+  let last = performance.now();
+  return {
+    signal: ctx.signal,
+    onProgress: (done: number, total: number) => {
+      const now = performance.now();
+      if (done >= total || now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      ctx.log(`parsing: ${done}/${total} files`);
+    },
+  };
+}
 
 function statsLine(stats: IndexStats): string {
   const skipped = stats.too_large.files;

@@ -2,6 +2,7 @@
 // so `office --version` and `office --help` load no parser, SDK or UI.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, type ExitCode, OfficeError } from '../errors.js';
+import { ignoreTerminalInterruptUnderLauncher } from './interrupts.js';
 
 const VERSION = '0.1.0';
 
@@ -54,6 +55,7 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream, name: string): { f
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const output = [quietOnClosedPipe(process.stdout, 'stdout'), quietOnClosedPipe(process.stderr, 'stderr')];
+  ignoreTerminalInterruptUnderLauncher();
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;

@@ -89,6 +89,7 @@ export interface CodeIndex {
 }
 
 const READ_CONCURRENCY = 32;
+const YIELD_EVERY_MS = 50;
 
 /** Resolves and checks the directory to index. */
 export async function indexRoot(dir: string): Promise<string> {
@@ -288,7 +289,14 @@ async function linkFiles(
 ): Promise<{ linked: LinkedGraph; problems: string[] }> {
   const parsed: { file: SourceFile; facts: unknown }[] = [];
   const problems: string[] = [];
+  let turned = performance.now();
   for (const file of files) {
+    // Extracting here runs on the main thread: let the event loop turn every ~50 ms, so that Ctrl-C (the abort
+    // below), progress output and the terminal UI's spinner keep going on a large tree.
+    if (performance.now() - turned > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turned = performance.now();
+    }
     signal?.throwIfAborted();
     const result = await facts.factsOf(file, adapter);
     if ('facts' in result) parsed.push({ file, facts: result.facts });

@@ -8,6 +8,7 @@ import { newTaskDocument, type RunOptions, runTask } from '../../office/orchestr
 import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
+import { onInterrupt } from '../interrupts.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
@@ -69,15 +70,7 @@ function interruptOnSigint(notice: { current: (message: string) => void }): {
     notice.current('interrupted — saving state (Ctrl-C again to quit at once)');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-    },
-  };
+  return { signal: controller.signal, dispose: onInterrupt(onSigint) };
 }
 
 function printOutcome(

@@ -1,0 +1,51 @@
+// Test helper: a real pseudo-terminal (a tmux server of its own), to run the office binary as a person would.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+export interface Terminal {
+  /** Types text literally (no key names). */
+  type(text: string): void;
+  /** Presses a key by tmux name: `Enter`, `C-c`, `y`. */
+  press(key: string): void;
+  /** The visible screen as text. */
+  screen(): string;
+  kill(): void;
+}
+
+/** A tmux server of its own (unique socket), one detached session of `width`×`height` running `sh` in `cwd`. */
+export function startTerminal(
+  cwd: string,
+  options: { env?: Record<string, string>; width?: number; height?: number } = {},
+): Terminal {
+  const socket = `office-e2e-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, PS1: '$ ', ...options.env };
+  delete env.TMUX;
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const size = [String(options.width ?? 80), String(options.height ?? 24)];
+  tmux('new-session', '-d', '-s', 'e2e', '-x', size[0]!, '-y', size[1]!, '-c', cwd, 'sh');
+  // tmux leaves its socket file behind when the server ends.
+  const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
+  return {
+    type: (text) => void tmux('send-keys', '-t', 'e2e', '-l', text),
+    press: (key) => void tmux('send-keys', '-t', 'e2e', key),
+    screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
+    kill() {
+      try {
+        tmux('kill-session', '-t', 'e2e');
+      } catch {
+        // Already gone: the session ends with its shell.
+      }
+      try {
+        tmux('kill-server');
+      } catch {
+        // No server left on this socket.
+      }
+      rmSync(socketPath, { force: true });
+    },
+  };
+}
