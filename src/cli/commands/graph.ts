@@ -36,7 +36,13 @@ export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandD
   }
   let stats: IndexStats | undefined;
   const graph = await withIndexProgress((progress) =>
-    service.graph(dir, { ...progress, refine, onIndexed: (s) => void (stats = s) }),
+    service.graph(dir, {
+      ...progress,
+      refine,
+      onIndexed: (s) => {
+        stats = s;
+      },
+    }),
   );
   process.stdout.write(formatGraph(graph, format));
   if (stats) reportTooLarge(stats);
