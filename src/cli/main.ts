@@ -53,9 +53,20 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream, name: string): { f
   return { failed: () => failed };
 }
 
+/**
+ * NO_COLOR (no-color.org: set and not empty) turns colour off everywhere: chalk 6, and so ink 8's terminal UI,
+ * read FORCE_COLOR and the terminal but not NO_COLOR, so office sets chalk's level itself.
+ */
+export async function honourNoColor(env: NodeJS.ProcessEnv): Promise<void> {
+  if (!env.NO_COLOR) return;
+  const { default: chalk } = await import('chalk');
+  chalk.level = 0;
+}
+
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const output = [quietOnClosedPipe(process.stdout, 'stdout'), quietOnClosedPipe(process.stderr, 'stderr')];
   ignoreTerminalInterruptUnderLauncher();
+  await honourNoColor(process.env);
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;
@@ -84,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       '--max-iterations <n>',
       'REVISE rounds per subtask before dead-lettering (default from config: 3)',
     )
-    .option('--ci', 'never prompt: steps that need approval stop the task (exit 3)')
+    .option('--ci', 'never prompt: steps that need approval stop the task (exit 3); implied by CI=true')
     .option('--offline', 'use no model: templates, rules and deterministic review only')
     .option(
       '--model <tier=provider:model>',

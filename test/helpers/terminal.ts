@@ -7,8 +7,8 @@ export interface Terminal {
   type(text: string): void;
   /** Presses a key by tmux name: `Enter`, `C-c`, `y`. */
   press(key: string): void;
-  /** The visible screen as text. */
-  screen(): string;
+  /** The visible screen as text; with `escapes`, with the escape sequences of its colours and attributes. */
+  screen(options?: { escapes?: boolean }): string;
   kill(): void;
 }
 
@@ -18,8 +18,10 @@ export function startTerminal(
   options: { env?: Record<string, string>; width?: number; height?: number } = {},
 ): Terminal {
   const socket = `office-e2e-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PS1: '$ ', ...options.env };
-  delete env.TMUX;
+  // A person's terminal: no CI variables (a CI run of the tests sets CI=true), unless the test sets them.
+  const env: NodeJS.ProcessEnv = { ...process.env, PS1: '$ ' };
+  for (const name of ['TMUX', 'CI', 'CONTINUOUS_INTEGRATION']) delete env[name];
+  Object.assign(env, options.env);
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
       env,
@@ -33,7 +35,7 @@ export function startTerminal(
   return {
     type: (text) => void tmux('send-keys', '-t', 'e2e', '-l', text),
     press: (key) => void tmux('send-keys', '-t', 'e2e', key),
-    screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
+    screen: (opts) => tmux('capture-pane', '-p', ...(opts?.escapes ? ['-e'] : []), '-t', 'e2e'),
     kill() {
       try {
         tmux('kill-session', '-t', 'e2e');

@@ -1,6 +1,7 @@
 // `office run` and `office resume`: one task through the whole loop, reported as it goes.
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import isInCi from 'is-in-ci';
 import { EXIT, type ExitCode, TaskExists, UsageError } from '../../errors.js';
 import { approvalModes } from '../../schemas/config.js';
 import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
@@ -107,7 +108,10 @@ export async function driveTask(
     },
   };
   const { signal, dispose } = interruptOnSigint(notice);
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json);
+  // CI=true (or CONTINUOUS_INTEGRATION) counts as --ci even on a terminal: nobody is there to answer a prompt.
+  const interactive = Boolean(
+    process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json && !isInCi,
+  );
   // The terminal UI only for a person at a terminal; its import alone costs most of a second.
   const ui =
     interactive && flags.output !== 'stream-json'
