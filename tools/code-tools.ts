@@ -1,9 +1,10 @@
 // Built-in code tools ("Workshop"): index a tree, find symbols, list callers and callees, trace call paths.
 // Loaded at start-up, so they import no parser: the work happens in `ctx.services.code`.
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { FindSymbolResult, IndexStats, NeighboursResult, TraceResult } from '../src/code/service.js';
-import { formatStats, formatTraceText } from '../src/code/format.js';
-import { defineTool, type ToolContext } from '../src/tools/define-tool.js';
+import { formatStats, formatTraceText, type ShowPath } from '../src/code/format.js';
+import { defineTool, type RenderView, type ToolContext } from '../src/tools/define-tool.js';
 
 const dir = z
   .string()
@@ -71,16 +72,27 @@ export const findSymbolTool = defineTool({
         (output.suggestions.length ? `; closest: ${output.suggestions.join(', ')}` : ''),
 });
 
+/**
+ * Paths in a code tool's output are relative to the indexed `dir`: shown through the view (relative to the
+ * person's folder) when there is one, as they are otherwise.
+ */
+function showPaths<I extends { dir: string }>(view: RenderView<I> | undefined): ShowPath {
+  if (view) return (file, line, column) => view.path(posix.join(view.input.dir, file), line, column);
+  return (file, line, column) =>
+    `${file}${line !== undefined ? `:${line}` : ''}${line !== undefined && column !== undefined ? `:${column}` : ''}`;
+}
+
 /** Callers or callees for a person: one line per call, with the calling code. */
-function renderNeighbours(output: NeighboursResult): string {
+function renderNeighbours<I extends { dir: string }>(output: NeighboursResult, view?: RenderView<I>): string {
+  const show = showPaths(view);
   if (output.status !== 'found' || !output.symbol) {
-    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${c.file}:${c.line}`);
+    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${show(c.file, c.line)}`);
     return [`${output.status}`, ...output.notes, ...candidates].join('\n');
   }
-  const head = `${output.direction} of ${output.symbol.qualified_name} (${output.symbol.file}:${output.symbol.line}): ${output.calls.length}`;
+  const head = `${output.direction} of ${output.symbol.qualified_name} (${show(output.symbol.file, output.symbol.line)}): ${output.calls.length}`;
   const lines = output.calls.map(
     (c) =>
-      `  ${c.symbol.qualified_name}  ${c.call.file}:${c.call.line}:${c.call.column}  ${c.call.text}  [${c.edge}]`,
+      `  ${c.symbol.qualified_name}  ${show(c.call.file, c.call.line, c.call.column)}  ${c.call.text}  [${c.edge}]`,
   );
   return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
 }
@@ -171,7 +183,7 @@ export const traceCallsTool = defineTool({
     const more = output.paths.length > 1 ? ` (+${output.paths.length - 1} more paths)` : '';
     return `${names.join(' → ')} (${first.length} hops)${more}`;
   },
-  render: formatTraceText,
+  render: (output, view) => formatTraceText(output, showPaths(view)),
   async review(input, output, ctx) {
     if (output.status !== 'found') {
       // Not found and ambiguous are answers, the same `office trace` gives (with the closest names or the

@@ -58,8 +58,11 @@ export const listFiles = defineTool({
   },
   summarize: (out) =>
     `${out.total} file${out.total === 1 ? '' : 's'}${out.truncated ? ` (first ${out.files.length} shown)` : ''}`,
-  render: (out) =>
-    [...out.files, ...(out.truncated ? [`… ${out.total - out.files.length} more`] : [])].join('\n'),
+  render: (out, view) =>
+    [
+      ...out.files.map((file) => (view ? view.path(file) : file)),
+      ...(out.truncated ? [`… ${out.total - out.files.length} more`] : []),
+    ].join('\n'),
 });
 
 export const readFileTool = defineTool({
@@ -241,13 +244,16 @@ export const searchCode = defineTool({
   summarize: (out) =>
     `${out.total_matches} match${out.total_matches === 1 ? '' : 'es'} in ${out.files_matched} file${out.files_matched === 1 ? '' : 's'} (${out.files_searched} searched)` +
     (out.too_large.files > 0 ? `; ${skippedNote(out.too_large)}` : ''),
-  render: (out) =>
+  render: (out, view) =>
     [
       ...(out.matches.length === 0
         ? [
             `no match for ${JSON.stringify(clip(out.pattern, 80))} in ${out.dir} (${out.files_searched} files searched)`,
           ]
-        : out.matches.map((m) => `${m.file}:${m.line}:${m.column}: ${m.text}`)),
+        : out.matches.map(
+            (m) =>
+              `${view ? view.path(m.file, m.line, m.column) : `${m.file}:${m.line}:${m.column}`}: ${m.text}`,
+          )),
       ...(out.truncated
         ? [`… ${out.total_matches - out.matches.length} more matches (raise max_results)`]
         : []),

@@ -68,12 +68,13 @@ describe('trace through office run and office trace', () => {
       cwd: ws.root,
     });
     expect(callers.code, callers.stderr).toBe(0);
-    expect(callers.stdout).toContain('callers of chargeCard (payments/card.ts:1): 2');
+    // Paths are shown relative to the folder office runs in (the workspace root here), not to ./src.
+    expect(callers.stdout).toContain('callers of chargeCard (src/payments/card.ts:1): 2');
     expect(callers.stdout).toContain(
-      'chargeCard  payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
+      'chargeCard  src/payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
     );
     expect(callers.stdout).toContain(
-      'StripeGateway.charge  gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
+      'StripeGateway.charge  src/gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
     );
 
     const callees = await runOffice(['run', '--offline', 'what does OrderService.place call in ./src'], {

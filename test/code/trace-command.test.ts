@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { graphCommand } from '../../src/cli/commands/graph.js';
 import { traceCommand } from '../../src/cli/commands/trace.js';
@@ -31,12 +31,13 @@ afterEach(async () => {
 const deps = () => ({ service: createCodeIndexService({ adapters: [toyEntry(toyAdapter())] }) });
 
 describe('traceCommand', () => {
-  it('prints the text path and exits 0 when found', async () => {
+  it('prints the text path, with paths relative to the current folder, and exits 0 when found', async () => {
     expect(await traceCommand('checkout', 'charge', { dir }, deps())).toBe(EXIT.ok);
+    const shop = relative(process.cwd(), join(dir, 'shop.toy'));
     expect(stdout).toContain(
-      'checkout → charge: 1 call path\n  1. checkout  shop.toy:1\n  2. place  shop.toy:3\n',
+      `checkout → charge: 1 call path\n  1. checkout  ${shop}:1\n  2. place  ${shop}:3\n`,
     );
-    expect(stdout).toContain('     ↳ shop.toy:2:3  place()  [direct]');
+    expect(stdout).toContain(`     ↳ ${shop}:2:3  place()  [direct]`);
   });
 
   it('prints exactly a TraceResult with --json, and exits 4 when not found', async () => {

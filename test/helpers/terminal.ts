@@ -1,5 +1,5 @@
 // Test helper: a real pseudo-terminal (a tmux server of its own), to run the office binary as a person would.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 export interface Terminal {
@@ -50,4 +50,37 @@ export function startTerminal(
       rmSync(socketPath, { force: true });
     },
   };
+}
+
+/** A word for `sh`, quoted. */
+function shellWord(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Runs `argv` with its stdin, stdout and stderr on a fresh pseudo-terminal (util-linux `script`), and returns every
+ * byte it wrote there, escape sequences included (line ends as the terminal has them: \r\n). The environment is a
+ * person's terminal: no CI variables, unless `env` sets them.
+ */
+export function runInPty(
+  argv: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'FORCE_HYPERLINK'])
+    delete env[name];
+  Object.assign(env, options.env);
+  const child = spawn('script', ['-q', '-e', '-c', argv.map(shellWord).join(' '), '/dev/null'], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    output += s;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
 }

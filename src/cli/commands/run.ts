@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import isInCi from 'is-in-ci';
+import type { z } from 'zod';
 import { EXIT, type ExitCode, TaskExists, UsageError } from '../../errors.js';
 import { approvalModes } from '../../schemas/config.js';
 import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
@@ -10,6 +11,7 @@ import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
 import { onInterrupt } from '../interrupts.js';
+import { stdoutPathView } from '../path-view.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type Workspace } from '../wiring.js';
@@ -161,7 +163,7 @@ export async function driveTask(
     if (!flags.json && flags.output !== 'stream-json' && doc.model_calls.length > 0) {
       process.stderr.write(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}\n`);
     }
-    return printOutcome(doc, flags, (d) => renderResult(d, deps.tools));
+    return printOutcome(doc, flags, (d) => renderResult(d, deps.tools, ws.root));
   } finally {
     await ui?.close();
     dispose();
@@ -192,22 +194,26 @@ async function createTask(ws: Workspace, request: string, options: RunOptions): 
   }
 }
 
-/** The final subtask results as text: each tool's own rendering, else JSON. */
+/** The final subtask results as text: each tool's own rendering (paths as the person sees them), else JSON. */
 function renderResult(
   doc: TaskDocument,
   tools: Awaited<ReturnType<typeof buildDeps>>['tools'],
+  workspace: string,
 ): string | undefined {
   if (doc.status !== 'succeeded') return undefined;
+  const path = stdoutPathView(workspace);
   const parts: string[] = [];
   for (const s of doc.dag?.subtasks ?? []) {
     const state = doc.subtasks[s.id];
     const plan = doc.plans.filter((p) => p.subtask_id === s.id).at(-1)?.plan;
     const resultStep = typeof plan?.result_step === 'string' ? plan.result_step : plan?.steps.at(-1)?.step_id;
-    const action = plan?.steps.find((st) => st.step_id === resultStep)?.action;
-    const tool = action ? tools.get(action) : undefined;
-    const text = tool?.render
-      ? tool.render(state?.result as never)
-      : JSON.stringify(state?.result ?? null, null, 2);
+    const step = plan?.steps.find((st) => st.step_id === resultStep);
+    const tool = step ? tools.get(step.action) : undefined;
+    const input = tool && step ? (tool.input as z.ZodType).safeParse(step.inputs) : undefined;
+    const text =
+      tool?.render && input?.success
+        ? tool.render(state?.result as never, { input: input.data, path })
+        : JSON.stringify(state?.result ?? null, null, 2);
     parts.push((doc.dag?.subtasks.length ?? 0) > 1 ? `## ${s.id}: ${s.goal}\n${text}` : text);
   }
   return parts.join('\n\n');

@@ -8,6 +8,7 @@ import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
+import { stdoutPathView } from '../path-view.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
@@ -40,7 +41,7 @@ export async function traceCommand(
   const result = await withIndexProgress((progress) =>
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
-  process.stdout.write(formatTrace(result, format));
+  process.stdout.write(formatTrace(result, format, stdoutPathView(dir)));
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);
 }
