@@ -1,6 +1,7 @@
 // Views of a task document for people and for scripts: the `--json` result object and human summaries.
 import { neighboursResultSchema, traceResultSchema } from '../code/service.js';
 import { type ExitCode, EXIT, exitCodeForAnswer, exitCodeForStatus } from '../errors.js';
+import { formatUsageLine, summarizeUsage } from '../models/usage.js';
 import type { TaskDocument } from '../schemas/task.js';
 import { clip } from '../util/clip.js';
 
@@ -53,16 +54,16 @@ export function exitCodeForTask(doc: TaskDocument): ExitCode {
   return answer ? exitCodeForAnswer(answer) : EXIT.ok;
 }
 
+/** Model usage as `--json` reports it: the same counts as the run footer, status, show and stats. */
 export function usageOf(doc: TaskDocument) {
-  const calls = doc.model_calls;
+  const u = summarizeUsage(doc.model_calls);
   return {
-    model_calls: calls.filter(
-      (c) => !c.cache_hit && c.outcome !== 'refused_budget' && c.outcome !== 'circuit_open',
-    ).length,
-    cache_hits: calls.filter((c) => c.cache_hit).length,
-    tokens_in: calls.reduce((n, c) => n + c.tokens_in, 0),
-    tokens_out: calls.reduce((n, c) => n + c.tokens_out, 0),
-    cost_usd: Number(calls.reduce((n, c) => n + c.cost_usd, 0).toFixed(6)),
+    model_calls: u.calls,
+    failed_attempts: u.failed,
+    cache_hits: u.cached,
+    tokens_in: u.tokensIn,
+    tokens_out: u.tokensOut,
+    cost_usd: Number(u.costUsd.toFixed(6)),
   };
 }
 
@@ -99,9 +100,6 @@ export function taskStatusText(doc: TaskDocument): string {
     );
   }
   if (doc.error) lines.push(`  ${doc.error.message}`);
-  const u = usageOf(doc);
-  lines.push(
-    `  models: ${u.model_calls} call${u.model_calls === 1 ? '' : 's'}, ${u.tokens_in} tokens in / ${u.tokens_out} out, $${u.cost_usd}`,
-  );
+  lines.push(`  ${formatUsageLine(summarizeUsage(doc.model_calls))}`);
   return lines.join('\n');
 }
