@@ -8,7 +8,15 @@ import { redact, secretValuesFromEnv } from '../util/redact.js';
 const SECRETS = secretValuesFromEnv(process.env);
 /** The request is echoed by its start: a pasted 100 KB request is in the task document, not worth a screenful. */
 const REQUEST_SHOWN = 200;
-const MESSAGE_SHOWN = 600;
+/** Each line of a final message is shown up to this long (a message may quote a request or a pattern). */
+const LINE_SHOWN = 300;
+
+function clipLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => clip(line, LINE_SHOWN))
+    .join('\n');
+}
 
 function ms(n: number): string {
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -85,7 +93,7 @@ export function plainReporter(
                 : chalk.red;
           write(
             colour(
-              `office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${clip(e.message, MESSAGE_SHOWN)}` : ''}`,
+              `office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${clipLines(e.message)}` : ''}`,
             ),
           );
           break;

@@ -184,7 +184,7 @@ export function planFromTemplate(
   };
 }
 
-/** The phrasings every template accepts, for help text and errors. */
+/** One phrasing per template (its first), for a short list in errors; the README lists every phrasing. */
 export function acceptedPhrasings(templates: readonly Template[]): string[] {
-  return templates.flatMap((t) => t.phrasings);
+  return templates.flatMap((t) => t.phrasings.slice(0, 1));
 }
