@@ -181,7 +181,8 @@ export const traceCallsTool = defineTool({
     const first = output.paths[0]?.hops ?? [];
     const names = first.map((hop) => hop.qualified_name);
     const more = output.paths.length > 1 ? ` (+${output.paths.length - 1} more paths)` : '';
-    return `${names.join(' → ')} (${first.length} hops)${more}`;
+    const calls = first.length - 1;
+    return `${names.join(' → ')} (${calls} call${calls === 1 ? '' : 's'})${more}`;
   },
   render: (output, view) => formatTraceText(output, showPaths(view)),
   async review(input, output, ctx) {

@@ -257,7 +257,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .argument('<to>', 'the same forms')
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--max-paths <k>', 'the k shortest paths (default 1)')
-    .option('--max-depth <n>', 'longest path in hops (default from config: 16)')
+    .option('--max-depth <n>', 'most calls on a path (default from config: 16)')
     .option('--format <format>', 'text | json | mermaid | dot (default text)')
     .option('--json', 'same as --format json')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)

@@ -40,6 +40,8 @@ const DEFAULT_MAX_RESULTS = 200;
 /** Past this many (from, to) pairs, asking the user to qualify a name beats searching them all. */
 const MAX_PAIRS = 100;
 const MAX_PROBLEM_NOTES = 5;
+/** "1 call", "16 calls": path lengths and --max-depth count calls (the arrows), not the functions on a path. */
+const callsText = (n: number): string => `${n} call${n === 1 ? '' : 's'}`;
 const RAISE_CAP = '--max-file-bytes (or code.maxFileBytes in .office.config.json)';
 
 export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIndexService {
@@ -214,7 +216,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         from: publicSymbol(choice.from),
         to: publicSymbol(choice.to),
         notes: [
-          `no call path from ${describeSymbol(choice.from)} to ${describeSymbol(choice.to)} within ${maxDepth} hops`,
+          `no call path from ${describeSymbol(choice.from)} to ${describeSymbol(choice.to)} within ${callsText(maxDepth)}`,
         ],
       });
     }
@@ -223,7 +225,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       const notes =
         choice.connecting.length === 0
           ? [
-              `no pair of candidates connects within ${maxDepth} hops`,
+              `no pair of candidates connects within ${callsText(maxDepth)}`,
               ...(fromCandidates.length > 1 ? [qualifyHint(graph, query.from, fromCandidates)] : []),
               ...(toCandidates.length > 1 ? [qualifyHint(graph, query.to, toCandidates)] : []),
             ]
@@ -246,7 +248,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     }
     if (choice.paths.length < maxPaths && maxPaths > 1) {
       notes.push(
-        `only ${choice.paths.length} distinct call path${choice.paths.length === 1 ? '' : 's'} within ${maxDepth} hops`,
+        `only ${choice.paths.length} distinct call path${choice.paths.length === 1 ? '' : 's'} within ${callsText(maxDepth)}`,
       );
     }
     return result({

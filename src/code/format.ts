@@ -92,7 +92,9 @@ export function formatTraceText(result: TraceResult, show: ShowPath = asIndexed)
     const count = result.paths.length;
     lines.push(`${ends}: ${count} call path${count === 1 ? '' : 's'}`);
     result.paths.forEach((path, i) => {
-      if (count > 1) lines.push(`path ${i + 1} (${path.hops.length} hops)`);
+      // Counted in calls, as --max-depth is: a path through 4 functions makes 3 calls.
+      const calls = path.hops.length - 1;
+      if (count > 1) lines.push(`path ${i + 1} (${calls} call${calls === 1 ? '' : 's'})`);
       lines.push(...textOfHops(path.hops, show));
     });
   } else if (result.status === 'ambiguous') {

@@ -129,4 +129,32 @@ describe('trace through office run and office trace', () => {
       expect(out.stdout).toContain('no symbol "checkot"; closest: checkout');
     }
   });
+
+  it('counts a path in calls, as --max-depth does', async () => {
+    // checkout → OrderService.place → StripeGateway.charge → chargeCard: four functions, three calls.
+    const three = await runOffice(
+      [
+        'trace',
+        'checkout',
+        'payments/card.ts:chargeCard',
+        '--dir',
+        'src',
+        '--max-depth',
+        '3',
+        '--max-paths',
+        '2',
+      ],
+      { cwd: ws.root },
+    );
+    expect(three.code, three.stderr).toBe(0);
+    expect(three.stdout.match(/^ {2}\d\. /gm)).toHaveLength(4);
+    const two = await runOffice(
+      ['trace', 'checkout', 'payments/card.ts:chargeCard', '--dir', 'src', '--max-depth', '2'],
+      {
+        cwd: ws.root,
+      },
+    );
+    expect(two.code).toBe(4);
+    expect(two.stdout).toContain('within 2 calls');
+  });
 });

@@ -67,7 +67,7 @@ describe('trace', () => {
     expect(result.status).toBe('not_found');
     expect(result.paths).toEqual([]);
     expect(result.notes).toEqual([
-      'no call path from chargeCard (pay.toy:3) to checkout (checkout.toy:1) within 5 hops',
+      'no call path from chargeCard (pay.toy:3) to checkout (checkout.toy:1) within 5 calls',
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('trace', () => {
   it('returns fewer than max paths with a note when there are no more', async () => {
     const result = await service().trace({ dir, from: 'checkoutAll', to: 'pay.toy:chargeCard', maxPaths: 3 });
     expect(result.paths).toHaveLength(1);
-    expect(result.notes).toEqual(['only 1 distinct call path within 16 hops']);
+    expect(result.notes).toEqual(['only 1 distinct call path within 16 calls']);
   });
 
   it('answers a call from top-level code with the file module as caller', async () => {

@@ -72,7 +72,7 @@ describe('code tools', () => {
   it('trace, summarise and pass their own review when every hop verifies', async () => {
     const input = traceCallsTool.input.parse({ dir: 'app', from: 'checkout', to: 'charge' });
     const output = await traceCallsTool.run(input, ctx);
-    expect(traceCallsTool.summarize?.(output)).toBe('checkout → place → charge (3 hops)');
+    expect(traceCallsTool.summarize?.(output)).toBe('checkout → place → charge (2 calls)');
     expect(await traceCallsTool.review?.(input, output, ctx)).toEqual({
       ok: true,
       note: 'verified 3 hops against a fresh index',
