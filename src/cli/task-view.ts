@@ -4,6 +4,7 @@ import { type ExitCode, EXIT, exitCodeForAnswer, exitCodeForStatus } from '../er
 import { formatUsageLine, summarizeUsage } from '../models/usage.js';
 import type { TaskDocument } from '../schemas/task.js';
 import { clip } from '../util/clip.js';
+import { formatWhen } from '../util/dates.js';
 
 export type PublicStatus = 'succeeded' | 'failed' | 'dead_lettered' | 'needs_approval' | 'escalated';
 
@@ -87,8 +88,7 @@ export function taskResultJson(doc: TaskDocument) {
 }
 
 export function taskLine(doc: TaskDocument): string {
-  const when = doc.created_at.replace('T', ' ').slice(0, 19);
-  return `${doc.task_id}  ${doc.status.padEnd(14)} ${when}  ${clip(doc.request, 200)}`;
+  return `${doc.task_id}  ${doc.status.padEnd(14)} ${formatWhen(doc.created_at).padEnd(30)} ${clip(doc.request, 200)}`;
 }
 
 export function taskStatusText(doc: TaskDocument): string {

@@ -8,6 +8,7 @@ import { userCacheDir } from '../../code/cache.js';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import type { TaskStatus } from '../../schemas/task.js';
 import { finishedStatuses } from '../../telemetry/stats.js';
+import { formatLocal } from '../../util/dates.js';
 import { withFileLock } from '../../util/files.js';
 import { officeDir } from '../../util/workspace.js';
 import { openWorkspace } from '../wiring.js';
@@ -166,7 +167,7 @@ export async function gcCommand(flags: {
   const lines: string[] = [];
   for (const t of tasks) lines.push(`${verb} task ${t.name} (${t.status}, ${formatBytes(t.bytes)})`);
   for (const e of memory.removed)
-    lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${e.used_at.slice(0, 10)})`);
+    lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${formatLocal(e.used_at)})`);
   for (const c of codeCache) lines.push(`${verb} code index cache ${c.name} (${formatBytes(c.bytes)})`);
   for (const c of userCodeCache) {
     lines.push(`${verb} code index cache ${join(userCodeDir, c.name)} (${formatBytes(c.bytes)})`);
@@ -180,7 +181,7 @@ export async function gcCommand(flags: {
     `${dryRun ? 'would free' : 'freed'} ${formatBytes(total)}: ${tasks.length} task${tasks.length === 1 ? '' : 's'}, ` +
       `${memory.removed.length} memory entr${memory.removed.length === 1 ? 'y' : 'ies'}, ` +
       `${cacheFiles} cache file${cacheFiles === 1 ? '' : 's'} ` +
-      `not used since ${cutoff.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      `not used since ${formatLocal(cutoff)}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;

@@ -6,6 +6,7 @@ import { taskStatuses } from '../../schemas/task.js';
 import { computeStats, parseAge, type TaskStats } from '../../telemetry/stats.js';
 import { formatDuration } from '../../ui/format.js';
 import { openWorkspace } from '../wiring.js';
+import { formatLocal } from '../../util/dates.js';
 
 interface Flags {
   readonly dir?: string;
@@ -96,9 +97,7 @@ function statsText(
   corrupt: readonly CorruptFile[],
 ): string[] {
   const label = (s: string) => s.padEnd(12);
-  const window = stats.since
-    ? ` created since ${stats.since.toISOString().replace('T', ' ').slice(0, 16)} UTC (${sinceFlag})`
-    : '';
+  const window = stats.since ? ` created since ${formatLocal(stats.since)} (${sinceFlag})` : '';
   const lines = [`${label('tasks')}${n(stats.tasks)}${window}`];
   const statuses = taskStatuses.filter((s) => stats.byStatus[s] > 0).map((s) => `${stats.byStatus[s]} ${s}`);
   if (statuses.length > 0) lines.push(`${label('')}${statuses.join(', ')}`);
