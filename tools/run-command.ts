@@ -103,6 +103,22 @@ export function inlineCodeProblems(argv: readonly string[]): string[] {
     : [];
 }
 
+/**
+ * Why a command's write failed, when the sandbox is the reason: under bwrap the workspace is read-only except
+ * `sandbox.writeScopes`, and a program only says "Read-only file system". Undefined when that is not the case.
+ */
+export function sandboxWriteNote(
+  output: Pick<RunCommandOutput, 'sandbox' | 'stderr' | 'stdout' | 'exit_code'>,
+): string | undefined {
+  if (output.sandbox !== 'bwrap' || output.exit_code === 0) return undefined;
+  if (!/read-only file system|EROFS/i.test(`${output.stderr}\n${output.stdout}`)) return undefined;
+  return (
+    'the sandbox made that write fail: it mounts the workspace read-only except the folders in ' +
+    'sandbox.writeScopes; add the folder the command writes to (e.g. "writeScopes": ["dist"]) in ' +
+    '.office.config.json, or run with --sandbox process'
+  );
+}
+
 function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -151,12 +167,17 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
         ? `${i.argv[0]} was killed by a signal`
         : `${i.argv[0]} exited with code ${output.exit_code}`;
     const stderr = tail(output.stderr, STDERR_TAIL_LINES);
+    const sandboxed = sandboxWriteNote(output);
     return {
       ok: false,
-      problem: stderr
-        ? `${what}; the end of its stderr:\n${stderr}`
-        : `${what} and printed nothing on stderr`,
-      ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
+      problem:
+        (stderr ? `${what}; the end of its stderr:\n${stderr}` : `${what} and printed nothing on stderr`) +
+        (sandboxed ? `\n${sandboxed}` : ''),
+      ...(output.timed_out
+        ? { suggestion: 'raise timeout_seconds, or run a narrower command' }
+        : sandboxed
+          ? { suggestion: sandboxed, escalate: true }
+          : {}),
     };
   },
   render(output) {
@@ -165,10 +186,15 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
     parts.push(
       `(exit ${output.exit_code ?? 'by signal'}${output.timed_out ? ', timed out' : ''}, ${output.sandbox} sandbox${output.truncated ? ', output truncated' : ''})`,
     );
+    const sandboxed = sandboxWriteNote(output);
+    if (sandboxed) parts.push(`note: ${sandboxed}`);
     return parts.filter(Boolean).join('\n');
   },
   summarize(output) {
     const status = output.timed_out ? 'timed out' : `exit ${output.exit_code ?? 'signal'}`;
-    return `${status} (${output.sandbox} sandbox)${output.truncated ? ', output truncated' : ''}`;
+    const sandboxed = sandboxWriteNote(output)
+      ? '; the read-only sandbox refused a write (see sandbox.writeScopes)'
+      : '';
+    return `${status} (${output.sandbox} sandbox)${output.truncated ? ', output truncated' : ''}${sandboxed}`;
   },
 });
