@@ -24,7 +24,12 @@ async function runWrite(env: Record<string, string>) {
     const text = terminal.screen();
     return text.includes('press a key') || /exit=\d+/.test(text) ? text : undefined;
   }, 'the prompt or the end');
-  return { ws, terminal, screen };
+  /** Stops office at the prompt and waits for it to end, so that nothing writes to the workspace as it is removed. */
+  const stop = () => {
+    terminal.press('C-c');
+    return waitFor(() => /exit=\d+/.test(terminal.screen()), 'office to end');
+  };
+  return { ws, terminal, screen, stop };
 }
 
 /** SGR sequences that set a foreground or background colour. */
@@ -34,17 +39,17 @@ const COLOUR = new RegExp(
 
 describe('NO_COLOR', () => {
   it('draws the approval prompt without colour', async () => {
-    const { terminal, screen } = await runWrite({ NO_COLOR: '1' });
+    const { terminal, screen, stop } = await runWrite({ NO_COLOR: '1' });
     expect(screen).toContain('approval needed');
     expect(terminal.screen({ escapes: true })).not.toMatch(COLOUR);
-    terminal.press('n');
+    await stop();
   });
 
   it('(and without it, the same prompt is coloured: the check above can see colour)', async () => {
-    const { terminal, screen } = await runWrite({});
+    const { terminal, screen, stop } = await runWrite({});
     expect(screen).toContain('approval needed');
     expect(terminal.screen({ escapes: true })).toMatch(COLOUR);
-    terminal.press('n');
+    await stop();
   });
 });
 
