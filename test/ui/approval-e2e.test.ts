@@ -2,7 +2,6 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { officeEnv } from '../helpers/clean-env.js';
 import {
   BIN,
   FIXTURES,
