@@ -111,7 +111,11 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
       sandbox: sandbox.kind ?? 'unknown',
     };
   },
-  failure: (i, output) => failureOf(i, output),
+  failure: (i, output) => {
+    const problem = failureOf(i, output);
+    const sandboxed = problem === undefined ? undefined : sandboxWriteNote(output);
+    return sandboxed ? `${problem}\n${sandboxed}` : problem;
+  },
   exitCode: (output) => output.exit_code,
   review(i, output) {
     const problem = failureOf(i, output);

@@ -1,5 +1,5 @@
 // A command whose write the bubblewrap sandbox refused is told apart from a failing command: office says the
-// sandbox is why and how to allow the write (sandbox.writeScopes), and asks a person instead of re-running it.
+// sandbox is why and how to allow the write (sandbox.writeScopes), and the task ends there instead of re-running it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { probeBwrap } from '../../src/tools/sandbox-bwrap.js';
 import { sandboxWriteNote } from '../../tools/run-command.js';
@@ -19,17 +19,17 @@ afterEach(async () => {
 
 describe('a write the sandbox refused', () => {
   it.skipIf(!bwrap.ok)(
-    'says the sandbox is why and how to allow writes, and escalates (exit 3)',
+    'says the sandbox is why and how to allow writes, and ends the task instead of re-running the command',
     async () => {
       const run = await runOffice(['run', '--offline', '--yes', '--sandbox', 'bwrap', 'run touch made.txt'], {
         cwd: ws.root,
       });
-      expect(run.code).toBe(3);
+      expect(run.code).toBe(1);
       expect(run.stderr).toContain('Read-only file system');
       expect(run.stderr).toContain('the sandbox made that write fail');
       expect(run.stderr).toContain('sandbox.writeScopes');
       // Once, not once per REVISE round: nothing a new plan could change.
-      expect(run.stderr.match(/run_command ok in/g)).toHaveLength(1);
+      expect(run.stderr.match(/run_command failed after/g)).toHaveLength(1);
     },
   );
 

@@ -54,7 +54,7 @@ describe('trace through office run and office trace', () => {
     expect(hops?.map((h) => `${h.qualified_name} ${h.file}:${h.line} ${h.edge}`)).toEqual([
       'checkout checkout.ts:15 null',
       'OrderService.place orders/order-service.ts:16 method',
-      'StripeGateway.charge gateways/stripe.ts:4 dispatch',
+      'StripeGateway.charge gateways/stripe.ts:4 method',
       'chargeCard payments/card.ts:1 direct',
     ]);
 
