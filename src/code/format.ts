@@ -1,7 +1,7 @@
 // Output formats (code intelligence): the public JSON of symbols, paths and graphs, and their text, Mermaid
 // and Graphviz renderings. Pure functions of the public shapes.
 import { compareSites, compareSymbols, type GraphView } from './graph.js';
-import type { CodeSymbol } from './model.js';
+import type { CallEdge, CodeSymbol } from './model.js';
 import type { CallPath } from './paths.js';
 import type { GraphJson, Hop, IndexStats, PublicSymbol, TraceResult } from './service.js';
 
@@ -35,14 +35,16 @@ export function graphJson(graph: GraphView): GraphJson {
   const edges = [...graph.edges()].sort((a, b) =>
     a.from < b.from ? -1 : a.from > b.from ? 1 : compareSites(a.call, b.call),
   );
+  const classes = new Set(symbols.filter((symbol) => symbol.kind === 'class').map((symbol) => symbol.id));
+  const site = (edge: CallEdge) => ({ file: edge.call.file, line: edge.call.line, column: edge.call.column });
   return {
     symbols: symbols.map((symbol) => ({ id: symbol.id, ...publicSymbol(symbol) })),
-    edges: edges.map((edge) => ({
-      from: edge.from,
-      to: edge.to,
-      call: { file: edge.call.file, line: edge.call.line, column: edge.call.column },
-      edge: edge.kind,
-    })),
+    edges: edges
+      .filter((edge) => !classes.has(edge.to))
+      .map((edge) => ({ from: edge.from, to: edge.to, call: site(edge), edge: edge.kind })),
+    instantiations: edges
+      .filter((edge) => classes.has(edge.to))
+      .map((edge) => ({ from: edge.from, class: edge.to, call: site(edge) })),
   };
 }
 
@@ -212,6 +214,11 @@ export function formatGraphDot(graph: GraphJson): string {
     const style = edge.edge === 'heuristic' ? ', style=dashed' : '';
     lines.push(
       `  ${dotString(edge.from)} -> ${dotString(edge.to)} [label=${dotString(`${edge.edge} ${at(edge.call)}`)}${style}];`,
+    );
+  }
+  for (const made of graph.instantiations) {
+    lines.push(
+      `  ${dotString(made.from)} -> ${dotString(made.class)} [label=${dotString(`new ${at(made.call)}`)}, style=dotted];`,
     );
   }
   lines.push('}');

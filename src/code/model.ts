@@ -22,7 +22,8 @@ export type SymbolKind = (typeof symbolKinds)[number];
  * How a call edge was resolved, most precise first.
  * - direct: a call to a function or a binding resolved through scope and imports.
  * - method: a method call whose receiver's class is known.
- * - constructor: `new X()` (to X's constructor, or to class X when it declares none).
+ * - constructor: `new X()` (`X()` in Python): to the constructor that runs (X's, else the nearest base's that
+ *   declares one) and, when X declares none, to class X itself (what the call creates).
  * - dispatch: a call on an interface or base type, to each implementation or override.
  * - external: a call into code outside the tree (a library, a builtin) that calls back a function of the tree;
  *   its target is an `external` symbol standing for that library code at that call site.

@@ -62,6 +62,17 @@ export const graphJsonSchema = z.strictObject({
       edge: z.enum(edgeKinds),
     }),
   ),
+  /**
+   * `new X()` (`X()` in Python) of a class that declares no constructor: no code of X runs (what does, a base's
+   * constructor, is an edge), but the call creates an X. Kept apart from `edges`, which are calls of functions.
+   */
+  instantiations: z.array(
+    z.strictObject({
+      from: z.string(),
+      class: z.string(),
+      call: z.strictObject({ file: z.string(), line: z.int(), column: z.int() }),
+    }),
+  ),
 });
 export type GraphJson = z.infer<typeof graphJsonSchema>;
 

@@ -178,8 +178,10 @@ describe('dot format', () => {
         { id: 'b.ts#"g"', name: 'g', qualified_name: 'g', kind: 'function', file: 'b.ts', line: 2 },
       ],
       edges: [{ from: 'a.ts#f', to: 'b.ts#"g"', call: { file: 'a.ts', line: 1, column: 2 }, edge: 'direct' }],
+      instantiations: [{ from: 'a.ts#f', class: 'b.ts#Cart', call: { file: 'a.ts', line: 3, column: 5 } }],
     });
     expect(dot).toContain('subgraph cluster_0 {\n    label="a.ts";');
     expect(dot).toContain('"a.ts#f" -> "b.ts#\\"g\\"" [label="direct a.ts:1"];');
+    expect(dot).toContain('"a.ts#f" -> "b.ts#Cart" [label="new a.ts:3", style=dotted];');
   });
 });

@@ -8,13 +8,14 @@ import { children } from './flow-scan.js';
 import { classValue, evalLiteral, functionValue, objectValue } from './flow-definitions.js';
 import type { JsWalker } from './flow-walker.js';
 
-const MAX_LITERAL = 100;
+/** Strings that can be keys travel as constants; prose (messages, templates) is left out: it names no member. */
+const KEY_LIKE = /^[^\s]{1,64}$/;
 
 /** The constant key a computed member spells: a string or number literal, or `Symbol.x` (`@@x`). */
 export function constantKey(node: Node): string | undefined {
   switch (node.type) {
     case 'StringLiteral':
-      return node.value.length <= MAX_LITERAL ? node.value : undefined;
+      return KEY_LIKE.test(node.value) ? node.value : undefined;
     case 'NumericLiteral':
       return Number.isInteger(node.value) ? String(node.value) : undefined;
     case 'TemplateLiteral':

@@ -2,7 +2,7 @@
 // declares (with JavaScript's hoisting: `var` and function declarations belong to the function, `let`, `const`
 // and classes to the block), which bindings a nested function assigns (their reads must see every assignment), and
 // which bindings each loop assigns (what one iteration hands to the next).
-import type { Node, Program } from '@babel/types';
+import { type Node, type Program, VISITOR_KEYS } from '@babel/types';
 
 export interface JsBinding {
   /** Unique in the file: the variable names of the flow unit are keyed by it. */
@@ -43,36 +43,42 @@ const LOOPS = new Set([
   'DoWhileStatement',
 ]);
 
-/** Keys holding no code that can declare or assign: positions, comments, types. */
-const SKIPPED = new Set([
-  'type',
-  'start',
-  'end',
-  'loc',
-  'range',
-  'extra',
-  'leadingComments',
-  'trailingComments',
-  'innerComments',
-  'comments',
+/** Keys of a node that hold types, not code: nothing there can declare, assign or call. */
+const TYPE_KEYS = new Set([
   'typeAnnotation',
   'returnType',
   'typeParameters',
   'typeArguments',
   'superTypeArguments',
+  'superTypeParameters',
   'predicate',
+  'variance',
+  'implements',
 ]);
 
+/** Per node type, the keys that may hold code (Babel's own visitor keys, less the types). */
+const CODE_KEYS = new Map<string, readonly string[]>();
+
+function codeKeys(type: string): readonly string[] {
+  let keys = CODE_KEYS.get(type);
+  if (keys === undefined) {
+    keys = (VISITOR_KEYS[type] ?? []).filter((key) => !TYPE_KEYS.has(key));
+    CODE_KEYS.set(type, keys);
+  }
+  return keys;
+}
+
 /** Children of a node that may hold code. */
-export function* children(node: Node): Generator<Node> {
+export function children(node: Node): Node[] {
+  const out: Node[] = [];
   const record = node as unknown as Record<string, unknown>;
-  for (const key in record) {
-    if (SKIPPED.has(key)) continue;
+  for (const key of codeKeys(node.type)) {
     const value = record[key];
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) yield item;
-    } else if (isNode(value)) yield value;
+      for (const item of value) if (isNode(item)) out.push(item);
+    } else if (isNode(value)) out.push(value);
   }
+  return out;
 }
 
 function isNode(value: unknown): value is Node {

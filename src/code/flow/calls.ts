@@ -64,10 +64,19 @@ export interface NativeModel extends NativeCalls {
   isGlobal(name: string): boolean;
 }
 
+/** How library code is reached, for deduplication: the receiver does not change what it does. */
+const LIBRARY: How = { kind: 'direct' };
+
+/** Construction sites of one class that each get an instance of their own. */
+const SITES_PER_CLASS = 8;
+
 export class Calls {
-  readonly #done = new Set<string>();
+  readonly #done = new Map<number, Map<number, How[]>>();
   readonly #escaped = new Set<number>();
   readonly #partials = new Map<number, { fn: number; thisVar?: number; args: readonly number[] }>();
+  readonly #inner = new Map<string, number>();
+  readonly #sites = new Map<number, Set<number>>();
+  readonly #memberVars = new Map<string, number>();
   /** Functions some call of the tree reached. */
   readonly called = new Set<number>();
   /** Calls that reached some callee value. */
@@ -93,11 +102,11 @@ export class Calls {
   invoke(callee: number, call: CallContext, how: How): void {
     const { s } = this;
     this.reached.add(call.id);
-    if (s.values.kind[callee] !== 'unknown') this.resolved.add(call.id);
-    // The kind is part of the key: a callee reached precisely after a dispatch keeps the precise edge.
-    const key = `${call.id}:${callee}:${how.kind}:${how.recv ?? ''}:${how.thisVar ?? ''}:${how.self ?? ''}:${how.selfVar ?? ''}`;
-    if (this.#done.has(key)) return;
-    this.#done.add(key);
+    const kind = s.values.kind[callee];
+    if (kind !== 'unknown') this.resolved.add(call.id);
+    // Library code is called the same whatever the receiver: once per call and callee.
+    const library = kind === 'unknown' || kind === 'ext' || kind === 'native';
+    if (this.#seen(call.id, callee, library ? LIBRARY : how)) return;
     const a = s.values.a[callee]!;
     const b = s.values.b[callee]!;
     switch (s.values.kind[callee]) {
@@ -115,7 +124,11 @@ export class Calls {
       case 'partial': {
         const partial = this.#partials.get(callee);
         if (!partial) return;
-        const inner: CallContext = { ...call, id: this.newId(), args: [...partial.args, ...call.args] };
+        const inner: CallContext = {
+          ...call,
+          id: this.#innerId(call.id, callee),
+          args: [...partial.args, ...call.args],
+        };
         this.invoke(
           partial.fn,
           inner,
@@ -212,6 +225,34 @@ export class Calls {
     }
   }
 
+  /**
+   * Whether `callee` was already run at call `id` the same way (the kind counts: a callee reached precisely after a
+   * dispatch keeps the precise edge). Records it otherwise: per call, per callee, the ways it was reached.
+   */
+  #seen(id: number, callee: number, how: How): boolean {
+    let byCallee = this.#done.get(id);
+    if (!byCallee) {
+      byCallee = new Map();
+      this.#done.set(id, byCallee);
+    }
+    const list = byCallee.get(callee);
+    if (!list) {
+      byCallee.set(callee, [how]);
+      return false;
+    }
+    for (const h of list)
+      if (
+        h.kind === how.kind &&
+        h.recv === how.recv &&
+        h.thisVar === how.thisVar &&
+        h.self === how.self &&
+        h.selfVar === how.selfVar
+      )
+        return true;
+    list.push(how);
+    return false;
+  }
+
   /** A call through a declared type reaching a subclass's override is a dispatch. */
   #dispatchKind(fn: FnInfo | undefined, how: How): { kind: EdgeKind; note?: string } {
     const { s } = this;
@@ -281,10 +322,15 @@ export class Calls {
     return this.s.object('d', `kwargs:${fn.symbol}`);
   }
 
-  /** A variable holding member `key` of every value of `v`. */
+  /** A variable holding member `key` of every value of `v` (one per variable and key). */
   member(v: number, key: string): number {
-    const out = this.s.temp();
-    this.s.prop.on(v, (value) => this.s.prop.edge(this.members.load(value, key), out));
+    const memo = `${v}.${key}`;
+    let out = this.#memberVars.get(memo);
+    if (out !== undefined) return out;
+    out = this.s.temp();
+    this.#memberVars.set(memo, out);
+    const into = out;
+    this.s.prop.on(v, (value) => this.s.prop.edge(this.members.load(value, key), into));
     return out;
   }
 
@@ -303,6 +349,7 @@ export class Calls {
     const instance = this.instance(info.value, call.id);
     if (call.result !== undefined) s.prop.add(call.result, instance);
     const { result: _result, isNew: _isNew, ...init } = call;
+    this.instantiates(c, call.at);
     if (info.fact.py) {
       s.prop.on(this.members.load(instance, '__init__'), (m) =>
         this.invoke(m, init, { kind: 'constructor', ...(how.note ? { note: how.note } : {}) }),
@@ -322,10 +369,21 @@ export class Calls {
    */
   instance(cls: number, site: number): number {
     const { s } = this;
+    // One instance per construction site keeps objects built apart apart; past a few sites of one class, further
+    // sites share one instance (a class built in hundreds of places would multiply every set it reaches).
+    let sites = this.#sites.get(cls);
+    if (!sites) {
+      sites = new Set();
+      this.#sites.set(cls, sites);
+    }
+    if (!sites.has(site) && sites.size >= SITES_PER_CLASS) site = -1;
+    else sites.add(site);
     const before = s.values.count;
     const instance = s.values.intern('inst', cls, site);
     if (s.values.count === before) return instance;
-    const declared = this.#classesFrom(cls).map((c) => s.values.intern('decl', c));
+    // Only Python gives values a declared class (`self` of a method nobody here calls, an annotation).
+    const python = s.values.kind[cls] === 'cls' && s.classes[s.values.a[cls]!]!.fact.py === 1;
+    const declared = python ? this.#classesFrom(cls).map((c) => s.values.intern('decl', c)) : [];
     if (declared.length > 0)
       s.eachOwn(instance, (key, v) => {
         for (const d of declared) s.prop.edge(v, s.own(d, key));
@@ -347,6 +405,18 @@ export class Calls {
     };
     visit(cls);
     return out;
+  }
+
+  /**
+   * `new C()` (or `super()` into C) where C declares no constructor: no code of C runs (what does, a base's
+   * constructor, has its own edge), but the call still makes a C; the edge to the class says so.
+   */
+  instantiates(c: number, at: At): void {
+    const { s } = this;
+    const info = s.classes[c]!;
+    const declares = info.fact.py ? info.fact.dn.includes('__init__') : info.fact.ct !== undefined;
+    if (!declares && info.symbol >= 0)
+      s.addEdge(at, info.symbol, 'constructor', `${s.program.nameOf(info.symbol)} declares no constructor`);
   }
 
   /** JS: the constructor functions `new C()` runs first: C's own, else (implicit constructor) its base's. */
@@ -378,12 +448,29 @@ export class Calls {
       });
   }
 
-  /** A `partial` value: `fn` with `this` and leading arguments fixed (`f.bind(x, a)`, `functools.partial`). */
+  /**
+   * A `partial` value: `fn` with `this` and leading arguments fixed (`f.bind(x, a)`, `functools.partial`). Binding a
+   * partial again makes a partial of the same function (its `this` stays; arguments add up), so that
+   * `f = f.bind(o)`, where `f` may already be bound, never builds an endless chain of values.
+   */
   partial(fn: number, call: CallContext, thisVar: number | undefined, args: readonly number[]): number {
+    const inner = this.s.values.kind[fn] === 'partial' ? this.#partials.get(fn) : undefined;
+    if (inner) return this.partial(inner.fn, call, inner.thisVar ?? thisVar, [...inner.args, ...args]);
     const value = this.s.values.intern('partial', fn, call.id);
     if (!this.#partials.has(value))
       this.#partials.set(value, thisVar === undefined ? { fn, args } : { fn, thisVar, args });
     return value;
+  }
+
+  /** The number of the call a callee value makes on behalf of call `outer` (the same each time it is asked). */
+  #innerId(outer: number, callee: number): number {
+    const key = `${outer}:${callee}`;
+    let id = this.#inner.get(key);
+    if (id === undefined) {
+      id = this.newId();
+      this.#inner.set(key, id);
+    }
+    return id;
   }
 
   /**
@@ -500,13 +587,17 @@ export class Calls {
     });
   }
 
+  /**
+   * The iteration protocol on `value` at `at`: its `__iter__`/`[Symbol.iterator]` gives an iterator whose
+   * `__next__`/`next` gives the elements. Each call made is an edge from the code at `at`; what the methods return
+   * is kept per value (not per loop), so that many loops over many iterables do not multiply the work.
+   */
   #iterateProtocol(value: number, d: number, at: At, python: boolean): void {
     const { s, members } = this;
-    const iterator = s.temp();
     const first = python ? '__iter__' : '@@iterator';
     const next = python ? '__next__' : 'next';
-    const call = (result: number): CallContext => ({ id: this.newId(), at, args: [], result, name: first });
-    const make = call(iterator);
+    const iterator = s.keyedVar(`iterator:${value}`);
+    const make: CallContext = { id: this.newId(), at, args: [], result: iterator, name: first };
     s.prop.on(members.load(value, first), (m) =>
       this.invoke(m, make, { kind: 'method', recv: value, note: python ? 'for loop: __iter__' : 'for…of' }),
     );
@@ -515,8 +606,8 @@ export class Calls {
         this.iterate(holdingValue(s, it), d, at);
         return;
       }
-      const step = python ? d : s.temp();
-      const stepCall = call(step);
+      const step = s.keyedVar(`step:${it}`);
+      const stepCall: CallContext = { id: this.newId(), at, args: [], result: step, name: next };
       s.prop.on(members.load(it, next), (m) =>
         this.invoke(m, stepCall, {
           kind: 'method',
@@ -524,7 +615,8 @@ export class Calls {
           note: python ? 'for loop: __next__' : 'for…of: next',
         }),
       );
-      if (!python) s.prop.on(step, (r) => s.prop.edge(members.load(r, 'value'), d));
+      if (python) s.prop.edge(step, d);
+      else s.prop.edge(this.member(step, 'value'), d);
     });
   }
 

@@ -15,7 +15,6 @@ export interface NativeNames {
 }
 
 const FUNCTION_NATIVES = new Set(['call', 'apply', 'bind']);
-const EXTERNAL_DEPTH = 6;
 
 export class Members {
   readonly #loads = new Map<string, number>();
@@ -107,9 +106,14 @@ export class Members {
         } else this.#inherit(value, key, v);
         return;
       }
-      case 'ext':
-        s.prop.add(v, this.external(`${s.values.name[value]}.${key}`));
+      case 'ext': {
+        // Library values are named only as deep as library models are (`Object.assign`, `functools.partial`):
+        // deeper, they are just unknown (naming every path into a library would make values without end).
+        const name = s.values.name[value]!;
+        if (key !== ANY_KEY && !name.includes('.')) s.prop.add(v, this.external(`${name}.${key}`));
+        else s.unknown(v);
         return;
+      }
       case 'promise':
       case 'gen':
         if (this.natives.has(`${kind}.${key}`))
@@ -123,11 +127,9 @@ export class Members {
     }
   }
 
-  /** An external value, its dotted name cut to a readable depth. */
+  /** An external value (a library or global, or one of its members). */
   external(name: string): number {
-    const parts = name.split('.');
-    const cut = parts.length > EXTERNAL_DEPTH ? [...parts.slice(0, EXTERNAL_DEPTH - 1), '…'].join('.') : name;
-    return this.s.values.intern('ext', -1, -1, cut);
+    return this.s.values.intern('ext', -1, -1, name);
   }
 
   #ownInto(value: number, key: string, v: number): void {
@@ -137,8 +139,15 @@ export class Members {
       return;
     }
     s.prop.edge(s.own(value, key), v);
-    // A store under an unknown key may have been this one.
-    s.prop.edge(s.own(value, ANY_KEY), v);
+    // A store under an unknown key may have been this one, in a container (`a[i] = f; a[0]()`). An object read by
+    // name is not searched among its computed keys: `o[k] = v` is how code fills a record by data, and giving each
+    // named read of such an object everything stored by data makes any record that flows widely a hub of it all.
+    if (this.#isContainer(value)) s.prop.edge(s.own(value, ANY_KEY), v);
+  }
+
+  #isContainer(value: number): boolean {
+    const { s } = this;
+    return s.values.kind[value] === 'obj' && s.allocKinds[s.values.a[value]!] !== 'o';
   }
 
   #nativeMember(allocKind: string, value: number, key: string, v: number): void {

@@ -164,12 +164,12 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
   })
   .define('promise.then', (recv, call, calls) => {
     const value = calls.s.values.a[recv]!;
-    const out = calls.s.temp();
+    const out = calls.s.keyedVar(`then:${call.id}`);
     const onFulfilled = arg(call, 0);
     const onRejected = arg(call, 1);
     if (onFulfilled !== undefined) calls.callBack(onFulfilled, call, 'Promise.then', [value], out);
     if (onRejected !== undefined) calls.callBack(onRejected, call, 'Promise.then', [calls.s.temp()], out);
-    const settled = calls.s.temp();
+    const settled = calls.s.keyedVar(`then-settled:${call.id}`);
     calls.await(out, settled);
     if (call.result !== undefined) calls.s.prop.add(call.result, promiseOf(calls, settled));
   })
@@ -188,7 +188,7 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
       calls.s.prop.edge(calls.s.var(fn.file, fn.fact.y), calls.s.own(step, 'value'));
   })
   .define('Promise', (_recv, call, calls) => {
-    const value = calls.s.temp();
+    const value = calls.s.keyedVar(`promise:${call.id}`);
     if (call.result !== undefined) calls.s.prop.add(call.result, promiseOf(calls, value));
     const resolve = holding(calls, calls.s.values.intern('native', -1, value, 'resolver'));
     const executor = arg(call, 0);
@@ -200,7 +200,7 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
   })
   .define('Promise.resolve', (_recv, call, calls) => {
     const v = arg(call, 0) ?? calls.s.temp();
-    const settled = calls.s.temp();
+    const settled = calls.s.keyedVar(`resolve:${call.id}`);
     calls.await(v, settled);
     if (call.result !== undefined) calls.s.prop.add(call.result, promiseOf(calls, settled));
   })
@@ -208,13 +208,14 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
     ['Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any'],
     (_recv, call, calls, name) => {
       const list = arg(call, 0);
-      const settled = calls.s.temp();
+      const settled = calls.s.keyedVar(`${name}:${call.id}`);
       if (list !== undefined) calls.await(elementsOf(calls, list), settled);
       let value = settled;
       if (name === 'Promise.all' || name === 'Promise.allSettled') {
         const array = calls.s.object('a', `${name}:${call.id}`);
         calls.s.prop.edge(settled, calls.s.own(array, ANY_KEY));
-        value = holding(calls, array);
+        value = calls.s.keyedVar(`${name}-array:${call.id}`);
+        calls.s.prop.add(value, array);
       }
       if (call.result !== undefined) calls.s.prop.add(call.result, promiseOf(calls, value));
     },
@@ -234,8 +235,7 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
   .define('Object.assign', (_recv, call, calls) => {
     const target = arg(call, 0);
     if (target === undefined) return;
-    for (const source of call.args.slice(1))
-      calls.s.prop.on(source, (from) => calls.s.prop.on(target, (to) => calls.s.copyProps(from, to)));
+    calls.s.copyAll(call.args.slice(1), target, `assign:${call.id}`);
     returns(calls, call, target);
   })
   .define('Object.create', (_recv, call, calls) => {
@@ -283,7 +283,7 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
           if (which === 'keys') calls.s.prop.add(out, calls.s.lit(key));
           else if (which === 'values') calls.s.prop.edge(v, out);
           else {
-            const pair = calls.s.object('a', `entry:${value}:${key}`);
+            const pair = calls.s.object('a', `entry:${call.id}`);
             calls.s.prop.add(calls.s.own(pair, '0'), calls.s.lit(key));
             calls.s.prop.edge(v, calls.s.own(pair, '1'));
             calls.s.prop.add(out, pair);
@@ -337,15 +337,18 @@ export const jsNatives = new NativeTable({ a: 'Array', o: 'Object' }, GLOBALS)
 /** `Object.defineProperty(target, key, { value, get, set })`. */
 function defineOne(calls: Calls, target: number, key: string, descriptor: number): void {
   const { s } = calls;
+  const value = calls.member(descriptor, 'value');
+  const accessors = s.temp();
+  s.prop.on(calls.member(descriptor, 'get'), (g) => {
+    if (s.values.kind[g] === 'fn') s.prop.add(accessors, s.values.intern('getter', g));
+  });
+  s.prop.on(calls.member(descriptor, 'set'), (g) => {
+    if (s.values.kind[g] === 'fn') s.prop.add(accessors, s.values.intern('setter', g));
+  });
   s.prop.on(target, (t) => {
     const own = s.own(t, key);
-    s.prop.edge(calls.member(descriptor, 'value'), own);
-    s.prop.on(calls.member(descriptor, 'get'), (g) => {
-      if (s.values.kind[g] === 'fn') s.prop.add(own, s.values.intern('getter', g));
-    });
-    s.prop.on(calls.member(descriptor, 'set'), (g) => {
-      if (s.values.kind[g] === 'fn') s.prop.add(own, s.values.intern('setter', g));
-    });
+    s.prop.edge(value, own);
+    s.prop.edge(accessors, own);
   });
 }
 

@@ -254,7 +254,7 @@ export const pythonNatives = new NativeTable({ l: 'list', d: 'dict', t: 'tuple',
       else if (name === 'dict.keys') {
         if (lit !== undefined) s.prop.add(out, lit);
       } else {
-        const pair = s.object('t', `item:${recv}:${key}`);
+        const pair = s.object('t', `item:${call.id}`);
         if (lit !== undefined) s.prop.add(s.own(pair, '#0'), lit);
         s.prop.edge(v, s.own(pair, '#1'));
         s.prop.add(out, pair);

@@ -3,11 +3,15 @@
 //
 // Everything the solver knows is built from three moves: `add` a value to a variable, `edge` one variable into
 // another, and `on` (run this for every value the variable holds, now or later). The worklist runs until no
-// variable has values its edges and handlers have not seen.
+// variable has values its edges and handlers have not seen. Most variables stay empty or small, so their sets,
+// edges and handlers are made only when first needed.
 
 export class Propagation {
-  /** Values of each variable. */
-  readonly #values: Array<Set<number>> = [];
+  /** Variables that reached the limit. */
+  readonly saturated = new Set<number>();
+  #count = 0;
+  /** Values of each variable (absent: none yet). */
+  readonly #values: Array<Set<number> | undefined> = [];
   /** Subset edges out of each variable (deduplicated). */
   readonly #out: Array<Set<number> | undefined> = [];
   readonly #handlers: Array<Array<(value: number) => void> | undefined> = [];
@@ -18,21 +22,32 @@ export class Propagation {
   /** Values added since construction: how much work the solve did. */
   added = 0;
 
+  /**
+   * `limit`: how many values one variable holds at most; past it, it receives `overflow` instead (the solver's
+   * "unknown"). A variable that many values reach says little about any one call, and without a bound a few such
+   * hubs (a generic helper's parameter, a base class's `this`) make the solve quadratic.
+   */
+  constructor(
+    readonly limit = Number.POSITIVE_INFINITY,
+    readonly overflow = 0,
+  ) {}
+
   get size(): number {
-    return this.#values.length;
+    return this.#count;
   }
 
   newVar(): number {
-    this.#values.push(new Set());
+    // Holes would turn the arrays sparse (slow): every variable has its slots, empty until needed.
+    this.#values.push(undefined);
     this.#out.push(undefined);
     this.#handlers.push(undefined);
     this.#pending.push(undefined);
-    return this.#values.length - 1;
+    return this.#count++;
   }
 
   /** Makes variables 0..count-1 exist. */
   ensure(count: number): void {
-    while (this.#values.length < count) this.newVar();
+    while (this.#count < count) this.newVar();
   }
 
   values(v: number): ReadonlySet<number> {
@@ -44,8 +59,20 @@ export class Propagation {
   }
 
   add(v: number, value: number): void {
-    const set = this.#values[v];
-    if (!set || set.has(value)) return;
+    let set = this.#values[v];
+    if (!set) {
+      if (v >= this.#count) return;
+      set = new Set<number>();
+      this.#values[v] = set;
+    } else if (set.has(value)) return;
+    else if (set.size >= this.limit && value !== this.overflow) {
+      // Past the limit a variable stands for "many things": it takes the overflow value instead (once).
+      if (!this.saturated.has(v)) {
+        this.saturated.add(v);
+        this.add(v, this.overflow);
+      }
+      return;
+    }
     set.add(value);
     this.added++;
     const pending = this.#pending[v];
@@ -66,7 +93,8 @@ export class Propagation {
     }
     if (out.has(to)) return;
     out.add(to);
-    for (const value of this.#values[from] ?? EMPTY) this.add(to, value);
+    const values = this.#values[from];
+    if (values) for (const value of values) this.add(to, value);
   }
 
   /** Runs `handler` for every value `v` holds and will hold. Handlers must tolerate seeing a value twice. */
@@ -75,7 +103,8 @@ export class Propagation {
     if (handlers) handlers.push(handler);
     else this.#handlers[v] = [handler];
     // A value still pending reaches the handler twice (now and when `v` is processed): handlers are idempotent.
-    for (const value of [...(this.#values[v] ?? EMPTY)]) handler(value);
+    const values = this.#values[v];
+    if (values) for (const value of [...values]) handler(value);
   }
 
   /** Propagates until nothing is pending. */

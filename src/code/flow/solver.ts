@@ -227,9 +227,11 @@ class FlowSolver {
         calls.await(v(op.s), v(op.d));
         return;
       case 'star': {
-        const private_ = op.x === 1;
-        const dst = v(op.d);
-        s.prop.on(v(op.s), (source) => s.prop.on(dst, (target) => s.copyProps(source, target, private_)));
+        if (op.x === 1) {
+          // `from m import *`: public names only (the module object is one value: no need to join through one).
+          const dst = v(op.d);
+          s.prop.on(v(op.s), (source) => s.prop.on(dst, (target) => s.copyProps(source, target, true)));
+        } else s.copyAll([v(op.s)], v(op.d), `star:${f}:${index}`);
         return;
       }
       case 'proto': {
@@ -318,7 +320,7 @@ class FlowSolver {
     if ('external' in target) {
       const external = members.external(target.external);
       if (name === undefined || name === '*' || name === 'default') s.prop.add(d, external);
-      else s.prop.add(d, members.external(`${target.external}.${name}`));
+      else s.prop.edge(members.load(external, name), d);
       return;
     }
     const module = s.values.intern('module', target.module);
@@ -405,8 +407,10 @@ class FlowSolver {
         if (op.m === undefined) {
           const run = (ctor: number, note?: string) =>
             calls.invoke(ctor, ctx, { kind: 'constructor', thisVar: self, ...(note ? { note } : {}) });
-          if (s.values.kind[b] === 'cls') calls.constructors(s.values.a[b]!, run);
-          else run(b);
+          if (s.values.kind[b] === 'cls') {
+            calls.instantiates(s.values.a[b]!, ctx.at);
+            calls.constructors(s.values.a[b]!, run);
+          } else run(b);
           return;
         }
         const key = op.m;

@@ -1,7 +1,7 @@
 // Solver state (code intelligence, value-flow core): the program's variables and values, the functions and classes
 // they refer to, object properties, and the edges and library hops found so far.
 import type { EdgeKind } from '../model.js';
-import type { AllocKind, ClassFact, FnFact } from './ir.js';
+import { ANY_KEY, type AllocKind, type ClassFact, type FnFact } from './ir.js';
 import type { FlowEdge, FlowFile, FlowProgram, Hop } from './program.js';
 import { Propagation } from './propagation.js';
 import { UNKNOWN_VALUE, ValueTable } from './values.js';
@@ -32,8 +32,14 @@ export interface At {
   readonly column: number;
 }
 
+/** Objects a spread or `Object.assign` copies key by key; past them, under any key. */
+const COPIED_OBJECTS = 4;
+
+/** Values one variable holds at most (see `Propagation`). */
+const VALUES_PER_VARIABLE = 64;
+
 export class FlowState {
-  readonly prop = new Propagation();
+  readonly prop = new Propagation(VALUES_PER_VARIABLE, UNKNOWN_VALUE);
   readonly values = new ValueTable();
   /** First global variable of each file's unit. */
   readonly base: number[] = [];
@@ -41,7 +47,8 @@ export class FlowState {
   readonly classes: ClassInfo[] = [];
   /** Kind of each allocation number. */
   readonly allocKinds: AllocKind[] = [];
-  readonly #allocBase: number[] = [];
+  /** First global allocation number of each file's unit. */
+  readonly allocBase: number[] = [];
   readonly #classBase: number[] = [];
   /** Own properties: value → key → variable. */
   readonly #own = new Map<number, Map<string, number>>();
@@ -52,14 +59,16 @@ export class FlowState {
   readonly #hopAt = new Map<string, number>();
   readonly #lits = new Map<string, number>();
   readonly #made = new Map<string, number>();
+  readonly #keyedVars = new Map<string, number>();
   readonly #copied = new Set<string>();
+  #sink: number | undefined;
 
   constructor(readonly program: FlowProgram) {
     let classes = 0;
     for (const file of program.files) {
       this.base.push(this.prop.size);
       this.prop.ensure(this.prop.size + file.unit.n);
-      this.#allocBase.push(this.allocKinds.length);
+      this.allocBase.push(this.allocKinds.length);
       this.allocKinds.push(...file.unit.a);
       this.#classBase.push(classes);
       classes += file.unit.c.length;
@@ -99,7 +108,7 @@ export class FlowState {
   }
 
   allocNumber(f: number, a: number): number | undefined {
-    return a < this.program.files[f]!.unit.a.length ? this.#allocBase[f]! + a : undefined;
+    return a < this.program.files[f]!.unit.a.length ? this.allocBase[f]! + a : undefined;
   }
 
   symbolOf(f: number, local: number): number | undefined {
@@ -108,6 +117,20 @@ export class FlowState {
 
   temp(): number {
     return this.prop.newVar();
+  }
+
+  /**
+   * A variable the solver keeps under `key` (what a library call at one site settles to). Values made by library
+   * models hang off such variables, never off fresh ones: a call site then makes one value however often it runs,
+   * and a value that flows back into its own call cannot breed new ones without end.
+   */
+  keyedVar(key: string): number {
+    let v = this.#keyedVars.get(key);
+    if (v === undefined) {
+      v = this.prop.newVar();
+      this.#keyedVars.set(key, v);
+    }
+    return v;
   }
 
   /** An object the solver makes itself (a rest-parameter array, what a library call returns), once per `key`. */
@@ -143,8 +166,17 @@ export class FlowState {
     return this.values.intern('fn', symbol);
   }
 
-  /** The variable of own property `key` of `value`, made on first use. */
+  /**
+   * The variable of own property `key` of `value`, made on first use. Unknown and library objects have none the
+   * solver tracks: what is stored on them goes to a variable nothing reads (else one `any`-typed store would reach
+   * every read of every object the solver knows nothing about).
+   */
   own(value: number, key: string): number {
+    const kind = this.values.kind[value];
+    if (kind === 'unknown' || kind === 'ext') {
+      this.#sink ??= this.prop.newVar();
+      return this.#sink;
+    }
     let props = this.#own.get(value);
     if (!props) {
       props = new Map();
@@ -176,15 +208,40 @@ export class FlowState {
    * Every own property of `source`, now and later, is also one of `target` (`Object.assign`, `dict.update`, star
    * imports). Class bodies' methods are not enumerable: copying a class prototype copies none of them.
    */
-  copyProps(source: number, target: number, skipPrivate = false): void {
+  copyProps(
+    source: number,
+    target: number,
+    skipPrivate = false,
+    keys: number = Number.POSITIVE_INFINITY,
+  ): void {
     const id = `${source}>${target}`;
     if (this.#copied.has(id) || source === target) return;
     this.#copied.add(id);
     if (this.values.kind[source] === 'proto' && this.values.kind[this.values.a[source]!] === 'cls') return;
+    let copied = 0;
     this.eachOwn(source, (key, v) => {
       if (skipPrivate && key.startsWith('_')) return;
-      this.prop.edge(v, this.own(target, key));
+      // Past `keys` properties, the rest arrive under any key: a spread of everything that flows somewhere would
+      // otherwise give each literal it lands in every property name of the program.
+      this.prop.edge(v, this.own(target, copied++ < keys ? key : ANY_KEY));
     });
+  }
+
+  /**
+   * Every own property of every value of the `sources` variables becomes one of every value of `target`, through
+   * one object made under `key`: sources and targets are joined once each, not pair by pair.
+   */
+  copyAll(sources: readonly number[], target: number, key: string): void {
+    const through = this.object('o', key);
+    let from = 0;
+    // One object copied (`export *`, `{...options}`) keeps its keys; past a few, what is copied is a mix of many
+    // objects (a spread of whatever flows into a parameter), kept under any key: per key, it would give every
+    // literal it lands in every property name the program uses.
+    for (const source of sources)
+      this.prop.on(source, (value) =>
+        this.copyProps(value, through, false, ++from > COPIED_OBJECTS ? 0 : undefined),
+      );
+    this.prop.on(target, (to) => this.copyProps(through, to));
   }
 
   addEdge(at: At, to: number, kind: EdgeKind, note?: string): void {

@@ -39,14 +39,22 @@ describe('JS/TS adapter dispatch through interfaces and class hierarchies', () =
     ]);
   });
 
-  it('links super.method() to the base method; classes without constructors add no edges of their own', () => {
+  it('links super.method() to the base method; a class without a constructor is created, never a caller', () => {
     const line = (snippet: string) => fixture.lineOf('stores.ts', snippet);
     expect(fixture.edges()).toContain(
       `stores.ts#LoggingStore.write -> stores.ts#MemoryStore.write [method] :${line('super.write(key, value)')}`,
     );
-    // `new LoggingStore()` runs implicit constructors only (no class of the chain declares one): no edge.
+    // `new LoggingStore()` runs implicit constructors only (no class of the chain declares one): the edge names
+    // the class it creates, and says so; no edge leaves a class, and none runs between classes.
     const classes = new Set(fixture.graph.symbols.filter((s) => s.kind === 'class').map((s) => s.id));
-    expect(fixture.graph.edges.filter((edge) => classes.has(edge.from) || classes.has(edge.to))).toEqual([]);
+    expect(fixture.graph.edges.filter((edge) => classes.has(edge.from) || classes.has(edge.to))).toEqual([
+      expect.objectContaining({
+        from: 'stores.ts#LoggingStore.create',
+        to: 'stores.ts#LoggingStore',
+        kind: 'constructor',
+        note: 'LoggingStore declares no constructor',
+      }),
+    ]);
   });
 
   it('dispatches a call the checker types as an interface method to its implementations', async () => {

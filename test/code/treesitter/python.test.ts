@@ -29,7 +29,7 @@ describe('python adapter on the shop fixture', () => {
     ).toEqual(['OrderService.place -> CardGateway.charge (method) @19']);
   });
 
-  it('links constructor calls to __init__ (inherited when the class has none of its own), and a class without one to nothing', () => {
+  it('links constructor calls to __init__ (inherited when the class has none of its own), and a class without one to the class', () => {
     expect(linked.edges).toEqual(
       expect.arrayContaining([
         'make_service -> OrderService.__init__ (constructor) @18',
@@ -38,6 +38,7 @@ describe('python adapter on the shop fixture', () => {
       ]),
     );
     expect(linked.edges.filter((e) => e.startsWith('print_report -> '))).toEqual([
+      'print_report -> Reporter (constructor) @14',
       'print_report -> Reporter.charge (method) @14',
     ]);
     expect(linked.symbol('src/store/shop/orders.py', 'OrderService.__init__')?.kind).toBe('constructor');

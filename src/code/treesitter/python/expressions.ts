@@ -30,7 +30,8 @@ const BINARY: Record<string, string> = {
   '!=': '__ne__',
 };
 const UNARY: Record<string, string> = { '-': '__neg__', '+': '__pos__', '~': '__invert__' };
-const MAX_LITERAL = 100;
+/** Strings that can be keys travel as constants; prose (messages, templates) is left out: it names no member. */
+const KEY_LIKE = /^[^\s]{1,64}$/;
 const MAX_CALLEE_TEXT = 60;
 
 /** The value of a string literal without interpolation, else undefined. */
@@ -49,7 +50,7 @@ export function stringValue(node: Node): string | undefined {
 export function keyOf(node: Node): string | undefined {
   if (node.type === 'integer' && /^\d+$/.test(node.text)) return `#${Number(node.text)}`;
   const text = stringValue(node);
-  return text !== undefined && text.length <= MAX_LITERAL ? text : undefined;
+  return text !== undefined && KEY_LIKE.test(text) ? text : undefined;
 }
 
 /** The variable holding an expression's value (the "nothing" variable for values that matter to no call). */
