@@ -334,9 +334,10 @@ function jsxElement(w: JsWalker, node: JSXElement): number {
   }
   for (const child of node.children) expr(w, child);
   const component = jsxName(w, opening.name);
-  return component === undefined
-    ? emitJsx(w, node, b.unknown(), values)
-    : emitJsx(w, node, component, [props]);
+  if (component !== undefined) return emitJsx(w, node, component, [props]);
+  // The element is the library's: what it does with the attributes is library code, as for any call of it.
+  const host = b.into((d) => ({ o: 'glb', d, n: `<${w.calleeText(opening.name)}>` }));
+  return emitJsx(w, node, host, values);
 }
 
 function emitJsx(w: JsWalker, node: JSXElement, component: number, args: number[]): number {

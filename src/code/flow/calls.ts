@@ -155,7 +155,7 @@ export class Calls {
         this.external(call, call.name);
         return;
       case 'unknown':
-        this.external(call, call.name);
+        this.opaque(call);
         return;
       default:
         return;
@@ -478,13 +478,29 @@ export class Calls {
    * The edge goes caller → hop (the library at this call site) → function.
    */
   external(call: CallContext, name: string): void {
+    this.#unseen(call, (value) => this.handOver(value, call, name));
+  }
+
+  /**
+   * A call of something the solver lost track of (a variable past its bound, a parameter of a function called from
+   * outside): it returns anything, and the functions handed to it may run with any arguments. Which code that is,
+   * nobody knows, so no edge and no library hop is made up for it.
+   */
+  opaque(call: CallContext): void {
+    this.#unseen(call, (value) => {
+      const target = this.#functionOf(value);
+      if (target !== undefined && this.s.values.kind[value] !== 'cls') this.escape(this.s.fnValue(target));
+    });
+  }
+
+  #unseen(call: CallContext, passed: (value: number) => void): void {
     const { s } = this;
     if (call.result !== undefined) s.unknown(call.result);
     if (call.decorator && call.result !== undefined && call.args[0] !== undefined)
       s.prop.edge(call.args[0], call.result);
-    const passed = [...call.args, ...(call.keywords ?? []).map(([, v]) => v)];
-    if (call.kwargs !== undefined) passed.push(this.member(call.kwargs, ANY_KEY));
-    for (const v of passed) s.prop.on(v, (value) => this.handOver(value, call, name));
+    const args = [...call.args, ...(call.keywords ?? []).map(([, v]) => v)];
+    if (call.kwargs !== undefined) args.push(this.member(call.kwargs, ANY_KEY));
+    for (const v of args) s.prop.on(v, passed);
   }
 
   /** Function value `value` handed to library code `name` at `call`. */

@@ -15,6 +15,7 @@ export interface NativeNames {
 }
 
 const FUNCTION_NATIVES = new Set(['call', 'apply', 'bind']);
+const INDEX = /^\d+$/;
 
 export class Members {
   readonly #loads = new Map<string, number>();
@@ -142,12 +143,27 @@ export class Members {
     // A store under an unknown key may have been this one, in a container (`a[i] = f; a[0]()`). An object read by
     // name is not searched among its computed keys: `o[k] = v` is how code fills a record by data, and giving each
     // named read of such an object everything stored by data makes any record that flows widely a hub of it all.
-    if (this.#isContainer(value)) s.prop.edge(s.own(value, ANY_KEY), v);
+    if (this.#elementKey(value, key)) s.prop.edge(s.own(value, ANY_KEY), v);
   }
 
-  #isContainer(value: number): boolean {
+  /**
+   * Whether `key` of `value` may name one of its elements: an index of an array, list or tuple (`a[0]`, Python's
+   * `#0`), any key of a dict. A named member of an array (`a.filter`) is no element, whatever the array holds.
+   */
+  #elementKey(value: number, key: string): boolean {
     const { s } = this;
-    return s.values.kind[value] === 'obj' && s.allocKinds[s.values.a[value]!] !== 'o';
+    if (s.values.kind[value] !== 'obj') return false;
+    switch (s.allocKinds[s.values.a[value]!]) {
+      case 'a':
+        return INDEX.test(key);
+      case 'l':
+      case 't':
+        return key.startsWith('#');
+      case 'd':
+        return true;
+      default:
+        return false;
+    }
   }
 
   #nativeMember(allocKind: string, value: number, key: string, v: number): void {
