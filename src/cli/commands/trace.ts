@@ -5,6 +5,7 @@ import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
 import type { CodeIndexService, IndexOptions } from '../../code/service.js';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { traceReportHtml } from '../../report/trace-report.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
@@ -29,7 +30,7 @@ export async function traceCommand(
   opts: TraceCommandOptions,
   deps: CodeCommandDeps = {},
 ): Promise<ExitCode> {
-  const format = chooseFormat(opts.json ? 'json' : opts.format, traceFormats, '--format');
+  const format = chooseFormat(opts.json ? 'json' : opts.format, [...traceFormats, 'html'] as const, '--format');
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
   const config = deps.config ?? (await workspaceCodeConfig(dir));
@@ -38,7 +39,7 @@ export async function traceCommand(
   const result = await withIndexProgress((progress) =>
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
-  process.stdout.write(formatTrace(result, format));
+  process.stdout.write(format === 'html' ? traceReportHtml(result) : formatTrace(result, format));
   return result.status === 'found' ? EXIT.ok : EXIT.failed;
 }
 
