@@ -58,6 +58,8 @@ export class FrontDesk {
   private readonly book = new Map<string, BookEntry>();
   private readonly keys = new Map<string, Promise<{ taskId: string; hash: string }>>();
   private readonly cancelledBy = new Map<string, string>();
+  /** Tasks queued or running whose run has not yet emitted its task_finished: their event streams stay open. */
+  private readonly open = new Set<string>();
   private readonly deliveries = new Set<Promise<unknown>>();
   private readonly stopDeliveries = new AbortController();
   private draining = false;
@@ -100,7 +102,7 @@ export class FrontDesk {
         const holder = await this.o.ws.store.runHolder(entry.task_id);
         if (effectiveStatus('running', holder) !== 'interrupted') continue;
       }
-      if (this.runner.enqueue({ taskId: entry.task_id, resumed: true })) {
+      if (this.queue({ taskId: entry.task_id, resumed: true })) {
         this.o.ledger.active(entry.tenant, entry.task_id, true);
         resumed.push(entry.task_id);
       }
@@ -176,7 +178,7 @@ export class FrontDesk {
       this.book.set(taskId, entryOf(doc, principal.tenant, 0));
       this.o.ledger.active(principal.tenant, taskId, true);
       this.o.metrics?.submitted(principal.tenant);
-      this.runner.enqueue({ taskId, resumed: false });
+      this.queue({ taskId, resumed: false });
       return taskId;
     } finally {
       this.o.ledger.active(principal.tenant, placeholder, false);
@@ -184,6 +186,12 @@ export class FrontDesk {
   }
 
   // ---- Running ----
+
+  private queue(request: RunRequest): boolean {
+    const queued = this.runner.enqueue(request);
+    if (queued) this.open.add(request.taskId);
+    return queued;
+  }
 
   private async run({ taskId, resumed }: RunRequest, signal: AbortSignal): Promise<void> {
     const { ws, hub, loop } = this.o;
@@ -207,13 +215,19 @@ export class FrontDesk {
       signal,
       offline: before.options.offline,
     });
-    await runTask(deps, taskId, {
-      yes: false,
-      yesGivenNow: false,
-      offline: before.options.offline,
-      ...(before.options.maxIterations ? { maxIterations: before.options.maxIterations } : {}),
-      resumed: resumed || before.events.length > 0,
-    });
+    try {
+      await runTask(deps, taskId, {
+        yes: false,
+        yesGivenNow: false,
+        offline: before.options.offline,
+        ...(before.options.maxIterations ? { maxIterations: before.options.maxIterations } : {}),
+        resumed: resumed || before.events.length > 0,
+      });
+    } finally {
+      // Only now is every event of the run stored: streams still open read what they missed and end.
+      this.open.delete(taskId);
+      hub.settled(taskId);
+    }
     let after = await ws.store.read(taskId);
     if (signal.aborted && signal.reason === 'cancelled')
       after = await this.markCancelled(taskId, this.cancelledBy.get(taskId) ?? tenant);
@@ -327,14 +341,15 @@ export class FrontDesk {
     return r.status === 'interrupted' || r.status === 'running' ? 'interrupted' : 'finished';
   }
 
-  /** Events stored so far (event N is `events[N]`) and whether more will come without anyone acting. */
-  async storedEvents(principal: Principal, taskId: string): Promise<{ taskId: string; events: TaskDocument['events']; live: boolean }> {
+  /** Events stored so far (event N is `events[N]`). */
+  async storedEvents(principal: Principal, taskId: string): Promise<{ taskId: string; events: TaskDocument['events'] }> {
     const doc = await this.readFor(principal, taskId);
-    return { taskId: doc.task_id, events: doc.events, live: this.runner.state(doc.task_id) !== undefined };
+    return { taskId: doc.task_id, events: doc.events };
   }
 
+  /** Whether a run of the task is queued or under way and has not yet emitted its last event. */
   isLive(taskId: string): boolean {
-    return this.runner.state(taskId) !== undefined;
+    return this.open.has(taskId);
   }
 
   static endsRun(type: string): boolean {
@@ -394,7 +409,7 @@ export class FrontDesk {
     });
     this.publishStored(updated);
     const tenant = servedOf(updated)?.tenant ?? 'cli';
-    const resumed = this.runner.enqueue({ taskId: doc.task_id, resumed: true });
+    const resumed = this.queue({ taskId: doc.task_id, resumed: true });
     if (resumed) this.o.ledger.active(tenant, doc.task_id, true);
     return { task_id: doc.task_id, decision: body.decision, steps: chosen, resumed };
   }
@@ -406,6 +421,10 @@ export class FrontDesk {
       throw new Forbidden('tasks started by the CLI can be cancelled only with the admin scope');
     this.cancelledBy.set(doc.task_id, principal.tenant);
     const held = this.runner.cancel(doc.task_id);
+    if (held?.was === 'queued') {
+      this.open.delete(doc.task_id);
+      this.o.hub.settled(doc.task_id);
+    }
     if (held?.was === 'running') {
       await held.done;
       return { task_id: doc.task_id, was: 'running' };

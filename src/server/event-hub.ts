@@ -14,6 +14,7 @@ type Listener = (e: NumberedEvent) => void;
 export class EventHub {
   private readonly next = new Map<string, number>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly settledListeners = new Map<string, Set<() => void>>();
 
   /** The next event of `taskId` gets number `stored` (the count of events already in its document). */
   begin(taskId: string, stored: number): void {
@@ -31,6 +32,24 @@ export class EventHub {
   reporter(): Reporter {
     return {
       emit: (e: LoopEvent) => this.publish(e.task_id, { at: new Date().toISOString(), ...e }),
+    };
+  }
+
+  /** A run of `taskId` has ended and everything it emitted is stored. */
+  settled(taskId: string): void {
+    for (const l of this.settledListeners.get(taskId) ?? []) l();
+  }
+
+  onSettled(taskId: string, listener: () => void): () => void {
+    let set = this.settledListeners.get(taskId);
+    if (!set) {
+      set = new Set();
+      this.settledListeners.set(taskId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.settledListeners.delete(taskId);
     };
   }
 

@@ -121,6 +121,9 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
     const id = c.req.param('id');
     const probe = await desk.storedEvents(principal, id);
     const unsubscribe = hub.subscribe(probe.taskId, (e) => (deliver ? deliver(e) : buffered.push(e)));
+    let settle: (() => void) | undefined;
+    let settledEarly = false;
+    const unsettle = hub.onSettled(probe.taskId, () => (settle ? settle() : (settledEarly = true)));
     return streamSSE(c, async (stream) => {
       let sent = lastId;
       let ended = false;
@@ -140,11 +143,19 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
         void (async () => {
           const stored = await desk.storedEvents(principal, id);
           for (const [i, event] of stored.events.entries()) await send({ id: i, event });
-          for (const e of buffered.splice(0)) await send(e);
+          // Events that arrive while the buffer is being sent join it; the live feed takes over once it is empty.
+          for (let e = buffered.shift(); e; e = buffered.shift()) await send(e);
           deliver = (e) => void send(e);
-          const last = stored.events.at(-1);
-          // A task nobody is running and whose last stored event ends a run has nothing more to say.
-          if (!desk.isLive(stored.taskId) && (!last || FrontDesk.endsRun(last.type))) finish();
+          // When the run ends, what it emitted is all stored: send whatever this stream has not seen, and end.
+          settle = () =>
+            void desk
+              .storedEvents(principal, id)
+              .then(async (after) => {
+                for (const [i, event] of after.events.entries()) await send({ id: i, event });
+              })
+              .finally(finish);
+          // A task with no run queued or under way has nothing more to say until someone acts on it.
+          if (settledEarly || !desk.isLive(stored.taskId)) settle();
         })().catch(finish);
       });
       const ping = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => undefined), 15_000);
@@ -153,6 +164,7 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
       } finally {
         clearInterval(ping);
         unsubscribe();
+        unsettle();
       }
     });
   });
