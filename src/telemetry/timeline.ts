@@ -216,6 +216,9 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
     if (finished) break;
   }
   const end = finished?.at ?? Math.max(started.at, ...events.map((e) => e.at));
+  // A run that ended before anything was decomposed (no template or model understood it) was all decomposition.
+  if (!events.some((e) => e.event.type === 'decomposed') && subtasks.length === 0)
+    topPhases.push(phase(undefined, 'decompose', started.at, end, { 'office.by': 'none' }));
   if (current && current.end === undefined) {
     closeOpen(current, end);
     current.end = end;
@@ -248,10 +251,14 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
     finished !== undefined && finished.status !== 'succeeded' && finished.status !== 'needs_approval',
   );
   task.children.push(...topPhases, ...subtaskNodes);
+  // A leaf goes under the phase holding its middle (a tool run under an execute phase when one holds it), the
+  // latest such phase when two meet at that instant.
   for (const { node: leaf } of leaves) {
-    const holder = phases
-      .filter((p) => p.start <= leaf.end && leaf.end <= p.end)
-      .sort((a, b) => b.start - a.start)[0];
+    const middle = (leaf.start + leaf.end) / 2;
+    const holding = phases.filter((p) => p.start <= middle && middle <= p.end).sort((a, b) => b.start - a.start);
+    const holder =
+      (leaf.kind === 'tool_run' ? holding.find((p) => p.attributes['office.phase'] === 'execute') : undefined) ??
+      holding[0];
     (holder ?? task).children.push(leaf);
   }
   return task;
