@@ -308,8 +308,7 @@ function TaskPage({ id, onAuth }) {
           <td class="mono">${a.command ? shellLine(a.command) : (a.paths ?? []).map((p) => `${p.access} ${p.path}`).join(', ')}</td>
           <td><${Badge} value=${a.decision} /></td><td>${a.by}: ${a.reason}</td></tr>`,
       )}</tbody></table>`}</section>
-    <section><h2>Cost</h2><p>${task.usage.model_calls} model calls (${task.usage.cache_hits} cached),
-      ${task.usage.tokens_in} tokens in / ${task.usage.tokens_out} out, $${task.usage.cost_usd}</p></section>
+    <section><h2>Cost</h2><p>${`${task.usage.model_calls} model calls (${task.usage.cache_hits} cached), ${task.usage.tokens_in} tokens in / ${task.usage.tokens_out} out, $${task.usage.cost_usd}`}</p></section>
     <section><h2>Result</h2><pre>${JSON.stringify(task.result, null, 2)}</pre></section>
     <section><h2>Events</h2><div class="events"><table><tbody>${events.map(
       (e) => html`<tr><td class="mono muted">${e.id}</td><td class="mono">${e.type}</td><td class="mono">${e.step_id ?? e.subtask_id ?? ''} ${e.status ?? e.verdict ?? ''}</td></tr>`,
@@ -330,4 +329,7 @@ function App() {
     </main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+// The static "loading…" placeholder goes: preact renders into the container, it does not replace its contents.
+root.textContent = '';
+render(html`<${App} />`, root);
