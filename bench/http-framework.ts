@@ -47,11 +47,14 @@ async function serve(framework: string): Promise<void> {
     const fastifyModule: string = 'fastify';
     const { default: Fastify } = await import(fastifyModule);
     const app = Fastify();
-    app.post('/v1/tasks', async (req: { body: unknown }, reply: any) => {
-      const parsed = bodySchema.safeParse(req.body);
-      if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues[0]?.message });
-      return reply.code(202).send(accepted());
-    });
+    app.post(
+      '/v1/tasks',
+      async (req: { body: unknown }, reply: { code(status: number): { send(value: unknown): unknown } }) => {
+        const parsed = bodySchema.safeParse(req.body);
+        if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues[0]?.message });
+        return reply.code(202).send(accepted());
+      },
+    );
     app.get('/v1/tasks/:id', async (req: { params: { id: string } }) => ({
       task_id: req.params.id,
       status: 'running',
@@ -89,7 +92,10 @@ async function load(framework: string): Promise<Row[]> {
         ...(post
           ? {
               headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ request: 'trace checkout to chargeCard', options: { max_iterations: 2 } }),
+              body: JSON.stringify({
+                request: 'trace checkout to chargeCard',
+                options: { max_iterations: 2 },
+              }),
             }
           : {}),
       });

@@ -213,7 +213,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--max-paths <k>', 'the k shortest paths (default 1)')
     .option('--max-depth <n>', 'longest path in hops (default from config: 16)')
-    .option('--format <format>', 'text | json | mermaid | dot | html (default text; html: one self-contained page)')
+    .option(
+      '--format <format>',
+      'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+    )
     .option('--json', 'same as --format json')
     .action(async (from: string, to: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
@@ -271,7 +274,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
 
   program
     .command('report')
-    .description('one task as a self-contained HTML page (status, plans, approvals, cost, the call path diagram)')
+    .description(
+      'one task as a self-contained HTML page (status, plans, approvals, cost, the call path diagram)',
+    )
     .argument('<task>', 'task id (or a unique prefix)')
     .addOption(dirOption())
     .option('--output <file>', 'write the page to this file instead of stdout')

@@ -78,6 +78,8 @@ export function taskReportHtml(
       `<h2>plans and steps</h2>${plansSection(doc)}` +
       `<h2>approvals</h2>${approvalsTable(doc)}` +
       `<h2>cost</h2><p>${u.model_calls} model call${u.model_calls === 1 ? '' : 's'} (${u.cache_hits} cached), ${u.tokens_in} tokens in / ${u.tokens_out} out, $${u.cost_usd}</p>` +
-      (trace ? '' : `<h2>result</h2><pre>${e(clip(JSON.stringify(doc.result ?? null, null, 2), 20_000))}</pre>`),
+      (trace
+        ? ''
+        : `<h2>result</h2><pre>${e(clip(JSON.stringify(doc.result ?? null, null, 2), 20_000))}</pre>`),
   );
 }

@@ -48,7 +48,10 @@ export function traceDiagramSvg(result: TraceResult): string {
   width = Math.max(width, PAD * 2 + title.length * CHAR);
   y += 30;
   if (result.paths.length === 0) {
-    for (const note of [...result.notes, ...(result.notes.length === 0 ? ['nothing connects the two names'] : [])]) {
+    for (const note of [
+      ...result.notes,
+      ...(result.notes.length === 0 ? ['nothing connects the two names'] : []),
+    ]) {
       parts.push(text(PAD, y + 12, clip(note, 140), 'class="note"'));
       width = Math.max(width, PAD * 2 + Math.min(note.length, 140) * CHAR);
       y += 20;

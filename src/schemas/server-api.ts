@@ -6,7 +6,11 @@ import { taskStatuses, webhookDeliverySchema } from './task.js';
 
 export const submitTaskBodySchema = z
   .strictObject({
-    request: z.string().trim().min(1, 'say what to do, e.g. "trace checkout to chargeCard in ./src"').max(10_000),
+    request: z
+      .string()
+      .trim()
+      .min(1, 'say what to do, e.g. "trace checkout to chargeCard in ./src"')
+      .max(10_000),
     options: z
       .strictObject({
         max_iterations: z.int().min(1).max(20).optional(),
@@ -47,7 +51,9 @@ export const taskViewSchema = runTaskResultSchema
     progress: taskProgressSchema,
     webhooks: z.array(webhookDeliverySchema),
   })
-  .describe('`office run --json`\'s object, plus progress, the steps waiting for approval (with argv) and webhooks.');
+  .describe(
+    "`office run --json`'s object, plus progress, the steps waiting for approval (with argv) and webhooks.",
+  );
 export type TaskView = z.infer<typeof taskViewSchema>;
 
 export const taskListQuerySchema = z.strictObject({

@@ -55,13 +55,16 @@ export function createApp(parts: AppParts): Hono<ServerEnv> {
       const host = c.req.header('host');
       const origin = c.req.header('origin');
       const refusal = loopbackRefusal({ ...(host ? { host } : {}), ...(origin ? { origin } : {}) });
-      if (refusal) return c.json(errorBody('forbidden', `${refusal}; this server answers loopback only`), 403);
+      if (refusal)
+        return c.json(errorBody('forbidden', `${refusal}; this server answers loopback only`), 403);
     }
     const path = c.req.path;
     if (PUBLIC.has(path) || path.startsWith('/assets/')) return next();
     const outcome = authenticate(c.req.header('authorization'), parts.tokens);
     if (outcome.type === 'refuse')
-      return c.json(errorBody(outcome.code, outcome.message), outcome.status, { 'www-authenticate': 'Bearer' });
+      return c.json(errorBody(outcome.code, outcome.message), outcome.status, {
+        'www-authenticate': 'Bearer',
+      });
     c.set('principal', outcome.principal);
     return next();
   });
@@ -71,7 +74,9 @@ export function createApp(parts: AppParts): Hono<ServerEnv> {
     const state = parts.readiness();
     return c.json({ status: state, ...parts.running() }, state === 'ready' ? 200 : 503);
   });
-  app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' }));
+  app.get('/openapi.json', (c) =>
+    c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' }),
+  );
 
   app.get('/metrics', async (c) => {
     const outcome = authorize(c.get('principal'), 'read');
@@ -98,17 +103,25 @@ export function createApp(parts: AppParts): Hono<ServerEnv> {
     });
   });
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /openapi.json`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /openapi.json`), 404),
+  );
 
   app.onError((err, c) => {
     const status = httpStatusOf(err) as ContentfulStatusCode;
     if (status === 500 || !(err instanceof OfficeError)) {
-      parts.onError(`${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      parts.onError(
+        `${c.req.method} ${c.req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       return c.json(errorBody('internal', 'internal error (logged by office serve)'), 500);
     }
     const headers: Record<string, string> = {};
     if (err instanceof QuotaExceeded) headers['retry-after'] = String(err.retryAfterSeconds);
-    return c.json(errorBody(err.code, err.message, err instanceof BadRequest ? err.field : undefined), status, headers);
+    return c.json(
+      errorBody(err.code, err.message, err instanceof BadRequest ? err.field : undefined),
+      status,
+      headers,
+    );
   });
   return app;
 }

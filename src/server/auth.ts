@@ -29,7 +29,12 @@ export function hashToken(token: string): string {
 export function tokenTable(configured: readonly TokenEntry[], envToken: string | undefined): TokenEntry[] {
   const table = [...configured];
   if (envToken?.trim())
-    table.push({ name: ENV_TOKEN_TENANT, sha256: hashToken(envToken.trim()), scopes: [...tokenScopes], quotas: {} });
+    table.push({
+      name: ENV_TOKEN_TENANT,
+      sha256: hashToken(envToken.trim()),
+      scopes: [...tokenScopes],
+      quotas: {},
+    });
   return table;
 }
 
@@ -50,8 +55,12 @@ export function authenticate(authorization: string | undefined, table: readonly 
   for (const entry of table) {
     if (timingSafeEqual(presented, Buffer.from(entry.sha256, 'hex')) && !found) found = entry;
   }
-  if (!found) return { type: 'refuse', status: 401, code: 'unauthorized', message: 'this token is not known here' };
-  return { type: 'allow', principal: { tenant: found.name, scopes: new Set(found.scopes), quotas: found.quotas } };
+  if (!found)
+    return { type: 'refuse', status: 401, code: 'unauthorized', message: 'this token is not known here' };
+  return {
+    type: 'allow',
+    principal: { tenant: found.name, scopes: new Set(found.scopes), quotas: found.quotas },
+  };
 }
 
 /** Whether `principal` may do what needs `scope` (admin may do everything). */

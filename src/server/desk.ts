@@ -19,7 +19,14 @@ import type { OfficeMetrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import { mayTouch, type Principal } from './auth.js';
 import type { EventHub } from './event-hub.js';
-import { BadRequest, Forbidden, IdempotencyConflict, NotAccepting, QuotaExceeded, StateConflict } from './http-errors.js';
+import {
+  BadRequest,
+  Forbidden,
+  IdempotencyConflict,
+  NotAccepting,
+  QuotaExceeded,
+  StateConflict,
+} from './http-errors.js';
 import type { ServerLoop } from './loop.js';
 import { quotaRefusal, type TenantLedger } from './quotas.js';
 import { type RunRequest, TaskRunner } from './runner.js';
@@ -82,9 +89,13 @@ export class FrontDesk {
       const tenant = served?.tenant ?? 'cli';
       desk.book.set(doc.task_id, entryOf(doc, tenant, desk.waiting(doc).length));
       if (served?.idempotency_key)
-        desk.keys.set(`${tenant}\0${served.idempotency_key}`, Promise.resolve({ taskId: doc.task_id, hash: served.request_hash }));
+        desk.keys.set(
+          `${tenant}\0${served.idempotency_key}`,
+          Promise.resolve({ taskId: doc.task_id, hash: served.request_hash }),
+        );
       o.ledger.known(tenant, Date.parse(doc.created_at));
-      for (const c of doc.model_calls) o.ledger.spent(tenant, c.tokens_in + c.tokens_out, c.cost_usd, Date.parse(c.at));
+      for (const c of doc.model_calls)
+        o.ledger.spent(tenant, c.tokens_in + c.tokens_out, c.cost_usd, Date.parse(c.at));
     }
     return desk;
   }
@@ -128,7 +139,8 @@ export class FrontDesk {
         'callback_url',
       );
     const hash = requestHash(body);
-    if (idempotencyKey === undefined) return { taskId: await this.create(principal, body, hash), replayed: false };
+    if (idempotencyKey === undefined)
+      return { taskId: await this.create(principal, body, hash), replayed: false };
     if (!/^[\x21-\x7e]{1,200}$/.test(idempotencyKey))
       throw new BadRequest('Idempotency-Key takes 1 to 200 printable ASCII characters', 'Idempotency-Key');
     const slot = `${principal.tenant}\0${idempotencyKey}`;
@@ -152,7 +164,12 @@ export class FrontDesk {
     }
   }
 
-  private async create(principal: Principal, body: SubmitTaskBody, hash: string, key?: string): Promise<string> {
+  private async create(
+    principal: Principal,
+    body: SubmitTaskBody,
+    hash: string,
+    key?: string,
+  ): Promise<string> {
     const refusal = quotaRefusal(principal.quotas, this.o.ledger.usage(principal.tenant), Date.now());
     if (refusal) {
       this.o.metrics?.quotaRefusal(principal.tenant, refusal.quota);
@@ -201,17 +218,12 @@ export class FrontDesk {
     const entry = this.book.get(taskId);
     if (entry) entry.status = 'running';
     const deps = await loop.depsFor({
-      reporter: teeReporter(
-        hub.reporter(),
-        this.o.metrics?.reporterFor(tenant),
-        this.o.tracing?.reporter,
-        {
-          emit: (e) => {
-            if (e.type === 'model_call')
-              this.o.ledger.spent(tenant, e.call.tokens_in + e.call.tokens_out, e.call.cost_usd);
-          },
+      reporter: teeReporter(hub.reporter(), this.o.metrics?.reporterFor(tenant), this.o.tracing?.reporter, {
+        emit: (e) => {
+          if (e.type === 'model_call')
+            this.o.ledger.spent(tenant, e.call.tokens_in + e.call.tokens_out, e.call.cost_usd);
         },
-      ),
+      }),
       signal,
       offline: before.options.offline,
     });
@@ -342,7 +354,10 @@ export class FrontDesk {
   }
 
   /** Events stored so far (event N is `events[N]`). */
-  async storedEvents(principal: Principal, taskId: string): Promise<{ taskId: string; events: TaskDocument['events'] }> {
+  async storedEvents(
+    principal: Principal,
+    taskId: string,
+  ): Promise<{ taskId: string; events: TaskDocument['events'] }> {
     const doc = await this.readFor(principal, taskId);
     return { taskId: doc.task_id, events: doc.events };
   }
@@ -414,7 +429,10 @@ export class FrontDesk {
     return { task_id: doc.task_id, decision: body.decision, steps: chosen, resumed };
   }
 
-  async cancel(principal: Principal, taskId: string): Promise<{ task_id: string; was: 'running' | 'queued' | 'waiting' | 'interrupted' }> {
+  async cancel(
+    principal: Principal,
+    taskId: string,
+  ): Promise<{ task_id: string; was: 'running' | 'queued' | 'waiting' | 'interrupted' }> {
     const doc = await this.readFor(principal, taskId);
     const tenant = servedOf(doc)?.tenant ?? 'cli';
     if (tenant === 'cli' && !principal.scopes.has('admin'))
@@ -437,7 +455,10 @@ export class FrontDesk {
     const after = await this.markCancelled(doc.task_id, principal.tenant);
     this.cancelledBy.delete(doc.task_id);
     this.settle(after, tenant);
-    return { task_id: doc.task_id, was: state === 'queued' ? 'queued' : state === 'waiting' ? 'waiting' : 'interrupted' };
+    return {
+      task_id: doc.task_id,
+      was: state === 'queued' ? 'queued' : state === 'waiting' ? 'waiting' : 'interrupted',
+    };
   }
 
   private async markCancelled(taskId: string, by: string): Promise<TaskDocument> {

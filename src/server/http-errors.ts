@@ -47,7 +47,8 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof BadRequest || err instanceof UsageError) return 400;
   if (err instanceof Forbidden) return 403;
   if (err instanceof TaskNotFound) return 404;
-  if (err instanceof IdempotencyConflict || err instanceof StateConflict || err instanceof TaskBusy) return 409;
+  if (err instanceof IdempotencyConflict || err instanceof StateConflict || err instanceof TaskBusy)
+    return 409;
   if (err instanceof QuotaExceeded) return 429;
   if (err instanceof NotAccepting) return 503;
   return 500;

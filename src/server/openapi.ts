@@ -16,11 +16,16 @@ import {
 import { taskStatuses } from '../schemas/task.js';
 
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
-const json = (s: z.ZodType, io: 'input' | 'output' = 'output') => ({ 'application/json': { schema: schema(s, io) } });
+const json = (s: z.ZodType, io: 'input' | 'output' = 'output') => ({
+  'application/json': { schema: schema(s, io) },
+});
 const errors = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((code) => [
@@ -31,7 +36,7 @@ const errors = (...codes: number[]) =>
             400: 'bad input; error.field names the field at fault',
             401: 'no token, or an unknown one',
             403: 'the token lacks the scope',
-            404: 'no such task (or another tenant\'s)',
+            404: "no such task (or another tenant's)",
             409: 'conflict: Idempotency-Key reused with another body, or the task is not in a state for this',
             429: 'a quota is reached; Retry-After says when to try again',
             503: 'the server is shutting down',
@@ -41,7 +46,13 @@ const errors = (...codes: number[]) =>
       },
     ]),
   );
-const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id or a unique prefix' };
+const taskId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'task id or a unique prefix',
+};
 const secured = [{ bearer: [] }];
 
 export function openApiDocument(): Record<string, unknown> {
@@ -69,32 +80,57 @@ export function openApiDocument(): Record<string, unknown> {
             },
           ],
           requestBody: { required: true, content: json(submitTaskBodySchema, 'input') },
-          responses: { 202: { description: 'accepted', content: json(taskAcceptedSchema) }, ...errors(400, 401, 403, 409, 429, 503) },
+          responses: {
+            202: { description: 'accepted', content: json(taskAcceptedSchema) },
+            ...errors(400, 401, 403, 409, 429, 503),
+          },
         },
         get: {
           summary: 'List tasks, newest first (scope read)',
           parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: [...taskStatuses, 'queued', 'waiting'] } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
-            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'next_cursor of the previous page' },
+            {
+              name: 'status',
+              in: 'query',
+              schema: { type: 'string', enum: [...taskStatuses, 'queued', 'waiting'] },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'next_cursor of the previous page',
+            },
           ],
-          responses: { 200: { description: 'a page of tasks', content: json(taskListSchema) }, ...errors(400, 401, 403) },
+          responses: {
+            200: { description: 'a page of tasks', content: json(taskListSchema) },
+            ...errors(400, 401, 403),
+          },
         },
       },
       '/v1/tasks/{id}': {
         get: {
-          summary: "A task: `office run --json`'s object plus progress, steps waiting (with argv) and webhooks",
+          summary:
+            "A task: `office run --json`'s object plus progress, steps waiting (with argv) and webhooks",
           parameters: [taskId],
-          responses: { 200: { description: 'the task', content: json(taskViewSchema) }, ...errors(401, 403, 404) },
+          responses: {
+            200: { description: 'the task', content: json(taskViewSchema) },
+            ...errors(401, 403, 404),
+          },
         },
       },
       '/v1/tasks/{id}/events': {
         get: {
-          summary: 'Server-Sent Events: the loop events (as --output stream-json), resumable with Last-Event-ID',
+          summary:
+            'Server-Sent Events: the loop events (as --output stream-json), resumable with Last-Event-ID',
           parameters: [taskId, { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer' } }],
           responses: {
             200: {
-              description: 'text/event-stream; each event has id (its index in the task), event (its type), data (JSON)',
+              description:
+                'text/event-stream; each event has id (its index in the task), event (its type), data (JSON)',
               content: { 'text/event-stream': { schema: { type: 'string' } } },
             },
             ...errors(401, 403, 404),
@@ -106,40 +142,75 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Approve or deny steps waiting for approval (scope approve); the task resumes',
           parameters: [taskId],
           requestBody: { required: true, content: json(approvalBodySchema, 'input') },
-          responses: { 200: { description: 'recorded', content: json(approvalResultSchema) }, ...errors(400, 401, 403, 404, 409, 503) },
+          responses: {
+            200: { description: 'recorded', content: json(approvalResultSchema) },
+            ...errors(400, 401, 403, 404, 409, 503),
+          },
         },
       },
       '/v1/tasks/{id}/cancel': {
         post: {
           summary: 'Cancel a queued, running or waiting task (scope submit)',
           parameters: [taskId],
-          responses: { 200: { description: 'cancelled', content: json(cancelResultSchema) }, ...errors(401, 403, 404, 409) },
+          responses: {
+            200: { description: 'cancelled', content: json(cancelResultSchema) },
+            ...errors(401, 403, 404, 409),
+          },
         },
       },
       '/v1/tasks/{id}/document': {
-        get: { summary: 'The whole stored task document', parameters: [taskId], responses: { 200: { description: 'the task document' }, ...errors(401, 403, 404) } },
+        get: {
+          summary: 'The whole stored task document',
+          parameters: [taskId],
+          responses: { 200: { description: 'the task document' }, ...errors(401, 403, 404) },
+        },
       },
       '/v1/tasks/{id}/report': {
-        get: { summary: 'The task as one self-contained HTML page (as `office report`)', parameters: [taskId], responses: { 200: { description: 'text/html' }, ...errors(401, 403, 404) } },
+        get: {
+          summary: 'The task as one self-contained HTML page (as `office report`)',
+          parameters: [taskId],
+          responses: { 200: { description: 'text/html' }, ...errors(401, 403, 404) },
+        },
       },
       '/v1/tasks/{id}/diagram.svg': {
-        get: { summary: "The call path diagram of a trace task", parameters: [taskId], responses: { 200: { description: 'image/svg+xml' }, ...errors(400, 401, 403, 404) } },
+        get: {
+          summary: 'The call path diagram of a trace task',
+          parameters: [taskId],
+          responses: { 200: { description: 'image/svg+xml' }, ...errors(400, 401, 403, 404) },
+        },
       },
       '/v1/usage': {
-        get: { summary: 'Usage and cost per tenant (yours; every tenant with admin)', responses: { 200: { description: 'usage', content: json(usageSchema) }, ...errors(401, 403) } },
+        get: {
+          summary: 'Usage and cost per tenant (yours; every tenant with admin)',
+          responses: { 200: { description: 'usage', content: json(usageSchema) }, ...errors(401, 403) },
+        },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics (scope read)', responses: { 200: { description: 'text/plain; version=0.0.4' }, ...errors(401, 403) } },
+        get: {
+          summary: 'Prometheus metrics (scope read)',
+          responses: { 200: { description: 'text/plain; version=0.0.4' }, ...errors(401, 403) },
+        },
       },
-      '/healthz': { get: { security: [], summary: 'The process is up', responses: { 200: { description: 'up', content: json(healthSchema) } } } },
+      '/healthz': {
+        get: {
+          security: [],
+          summary: 'The process is up',
+          responses: { 200: { description: 'up', content: json(healthSchema) } },
+        },
+      },
       '/readyz': {
         get: {
           security: [],
           summary: 'Ready for tasks (503 while starting or shutting down)',
-          responses: { 200: { description: 'ready', content: json(healthSchema) }, 503: { description: 'not ready', content: json(healthSchema) } },
+          responses: {
+            200: { description: 'ready', content: json(healthSchema) },
+            503: { description: 'not ready', content: json(healthSchema) },
+          },
         },
       },
-      '/openapi.json': { get: { security: [], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
+      '/openapi.json': {
+        get: { security: [], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
+      },
     },
   };
 }

@@ -66,7 +66,9 @@ export function pageOf<T extends BookEntry>(
   if (cursor !== undefined && !after) return undefined;
   const sorted = rows.filter(keep).sort(newestFirst);
   const start = after
-    ? sorted.findIndex((r) => newestFirst(r, { ...r, created_at: after.created_at, task_id: after.task_id }) > 0)
+    ? sorted.findIndex(
+        (r) => newestFirst(r, { ...r, created_at: after.created_at, task_id: after.task_id }) > 0,
+      )
     : 0;
   const from = start < 0 ? sorted.length : start;
   const page = sorted.slice(from, from + limit);

@@ -3,11 +3,7 @@
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { z } from 'zod';
-import {
-  approvalBodySchema,
-  submitTaskBodySchema,
-  taskListQuerySchema,
-} from '../schemas/server-api.js';
+import { approvalBodySchema, submitTaskBodySchema, taskListQuerySchema } from '../schemas/server-api.js';
 import type { TokenScope } from '../schemas/server-config.js';
 import { traceResultSchema } from '../code/service.js';
 import { traceDiagramSvg } from '../report/trace-diagram.js';
@@ -57,7 +53,12 @@ function traceOf(result: unknown): z.infer<typeof traceResultSchema> | undefined
   return undefined;
 }
 
-export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub, stopping: AbortSignal): void {
+export function taskRoutes(
+  app: Hono<ServerEnv>,
+  desk: FrontDesk,
+  hub: EventHub,
+  stopping: AbortSignal,
+): void {
   app.post('/v1/tasks', async (c) => {
     const principal = caller(c, 'submit');
     const body = parsed(submitTaskBodySchema, await jsonBody(c), 'body');
@@ -90,7 +91,8 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
   app.get('/v1/tasks/:id/diagram.svg', async (c) => {
     const doc = await desk.document(caller(c, 'read'), c.req.param('id'));
     const trace = traceOf(doc.result);
-    if (!trace) throw new BadRequest(`task ${doc.task_id} has no call path to draw (it is not a finished trace)`);
+    if (!trace)
+      throw new BadRequest(`task ${doc.task_id} has no call path to draw (it is not a finished trace)`);
     return c.body(traceDiagramSvg(trace), 200, { 'content-type': 'image/svg+xml; charset=utf-8' });
   });
 
@@ -107,7 +109,9 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
     return c.json(await desk.approve(principal, c.req.param('id'), body));
   });
 
-  app.post('/v1/tasks/:id/cancel', async (c) => c.json(await desk.cancel(caller(c, 'submit'), c.req.param('id'))));
+  app.post('/v1/tasks/:id/cancel', async (c) =>
+    c.json(await desk.cancel(caller(c, 'submit'), c.req.param('id'))),
+  );
 
   app.get('/v1/tasks/:id/events', async (c) => {
     const principal = caller(c, 'read');
@@ -123,7 +127,10 @@ export function taskRoutes(app: Hono<ServerEnv>, desk: FrontDesk, hub: EventHub,
     const unsubscribe = hub.subscribe(probe.taskId, (e) => (deliver ? deliver(e) : buffered.push(e)));
     let settle: (() => void) | undefined;
     let settledEarly = false;
-    const unsettle = hub.onSettled(probe.taskId, () => (settle ? settle() : (settledEarly = true)));
+    const unsettle = hub.onSettled(probe.taskId, () => {
+      if (settle) settle();
+      else settledEarly = true;
+    });
     return streamSSE(c, async (stream) => {
       let sent = lastId;
       let ended = false;

@@ -51,7 +51,14 @@ export async function deliver(
       const wait = retryDelayMs(attempt, settings.baseDelayMs, settings.maxDelayMs, random);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (signal.aborted) break;
     }
@@ -75,7 +82,8 @@ export async function deliver(
       await response.body?.cancel().catch(() => undefined);
       if (status < 200 || status >= 300) error = `answered ${status}`;
     } catch (err) {
-      error = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      error =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     }
     const delivered = error === null;
     await Promise.resolve(

@@ -44,7 +44,8 @@ export function createMetrics(gauges: ServerGauges): OfficeMetrics {
     ...reg,
     collect() {
       this.reset();
-      for (const { status, tenant, count } of gauges.tasksByStatusAndTenant()) this.set({ status, tenant }, count);
+      for (const { status, tenant, count } of gauges.tasksByStatusAndTenant())
+        this.set({ status, tenant }, count);
     },
   });
   new Gauge({
@@ -143,13 +144,13 @@ export function createMetrics(gauges: ServerGauges): OfficeMetrics {
   });
   const tenantTokens = new Counter({
     name: 'office_tenant_tokens_total',
-    help: 'Model tokens (in + out) spent on each tenant\'s tasks',
+    help: "Model tokens (in + out) spent on each tenant's tasks",
     labelNames: ['tenant'],
     ...reg,
   });
   const tenantCost = new Counter({
     name: 'office_tenant_cost_usd_total',
-    help: 'Estimated model spend on each tenant\'s tasks, US dollars',
+    help: "Estimated model spend on each tenant's tasks, US dollars",
     labelNames: ['tenant'],
     ...reg,
   });
@@ -228,7 +229,8 @@ export function createMetrics(gauges: ServerGauges): OfficeMetrics {
         if (!c.cache_hit && c.outcome !== 'skipped' && c.outcome !== 'circuit_open')
           modelSeconds.observe({ provider: c.provider, model: c.model }, c.latency_ms / 1000);
         if (c.outcome === 'circuit_open') breaker.set({ provider: c.provider, model: c.model }, 1);
-        else if (c.outcome !== 'skipped' && !c.cache_hit) breaker.set({ provider: c.provider, model: c.model }, 0);
+        else if (c.outcome !== 'skipped' && !c.cache_hit)
+          breaker.set({ provider: c.provider, model: c.model }, 0);
         break;
       }
       case 'fallback':
@@ -265,7 +267,8 @@ export function createMetrics(gauges: ServerGauges): OfficeMetrics {
       httpSeconds.observe({ method, route }, seconds);
     },
     webhookDelivery: (outcome) => webhooks.inc({ outcome }),
-    codeIndex: (warm, cache, seconds) => indexSeconds.observe({ state: warm ? 'warm' : 'cold', cache }, seconds),
+    codeIndex: (warm, cache, seconds) =>
+      indexSeconds.observe({ state: warm ? 'warm' : 'cold', cache }, seconds),
     quotaRefusal: (tenant, quota) => quotaRefusals.inc({ tenant, quota }),
     text: () => registry.metrics(),
   };

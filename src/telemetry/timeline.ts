@@ -58,11 +58,11 @@ function node(
 /**
  * The span tree of one run (from `task_started` to `task_finished`), or undefined when the events hold no
  * `task_started`. Subtasks run one after another, so a phase is the time between the events that close it.
- * Model calls and tool runs hang under the innermost phase whose interval holds their end.
+ * Model calls and tool runs hang under the phase whose interval holds their middle.
  */
 export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined {
   const started = events.find((e) => e.event.type === 'task_started');
-  if (!started || started.event.type !== 'task_started') return undefined;
+  if (started?.event.type !== 'task_started') return undefined;
   const taskId = started.event.task_id;
   const base = { 'office.task_id': taskId };
   const phase = (sub: SubtaskBuild | undefined, p: PhaseName, start: number, end: number, extra = {}) =>
@@ -103,7 +103,8 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
     if (at < started.at) continue;
     switch (e.type) {
       case 'decomposed':
-        if (!e.by.startsWith('stored')) topPhases.push(phase(undefined, 'decompose', started.at, at, { 'office.by': e.by }));
+        if (!e.by.startsWith('stored'))
+          topPhases.push(phase(undefined, 'decompose', started.at, at, { 'office.by': e.by }));
         cursor = at;
         break;
       case 'subtask_planned': {
@@ -123,7 +124,9 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
       case 'plan_validated': {
         const sub = subtaskFor(e.subtask_id, at);
         const start = sub.open?.start ?? at;
-        sub.phases.push(phase(sub, 'validate', start, at, { 'office.plan_id': e.plan_id, 'office.valid': e.ok }));
+        sub.phases.push(
+          phase(sub, 'validate', start, at, { 'office.plan_id': e.plan_id, 'office.valid': e.ok }),
+        );
         sub.open = { phase: e.ok ? 'approve' : 'plan', start: at };
         break;
       }
@@ -137,7 +140,9 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
         const start = at - e.duration_ms;
         if (current?.open?.phase === 'approve') {
           // Reused steps finish without starting: the approval ended when the first of them was looked up.
-          current.phases.push(phase(current, 'approve', current.open.start, Math.max(current.open.start, start)));
+          current.phases.push(
+            phase(current, 'approve', current.open.start, Math.max(current.open.start, start)),
+          );
           current.open = { phase: 'execute', start: Math.max(current.open.start, start) };
         }
         if (current) current.lastFinish = at;
@@ -152,7 +157,9 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
               'office.step_id': e.step_id,
               'office.tool': e.action,
               'office.step_status': e.status,
-              ...(e.exit_code !== undefined && e.exit_code !== null ? { 'office.exit_code': e.exit_code } : {}),
+              ...(e.exit_code !== undefined && e.exit_code !== null
+                ? { 'office.exit_code': e.exit_code }
+                : {}),
             },
             e.status === 'failed',
           ),
@@ -255,10 +262,13 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
   // latest such phase when two meet at that instant.
   for (const { node: leaf } of leaves) {
     const middle = (leaf.start + leaf.end) / 2;
-    const holding = phases.filter((p) => p.start <= middle && middle <= p.end).sort((a, b) => b.start - a.start);
+    const holding = phases
+      .filter((p) => p.start <= middle && middle <= p.end)
+      .sort((a, b) => b.start - a.start);
     const holder =
-      (leaf.kind === 'tool_run' ? holding.find((p) => p.attributes['office.phase'] === 'execute') : undefined) ??
-      holding[0];
+      (leaf.kind === 'tool_run'
+        ? holding.find((p) => p.attributes['office.phase'] === 'execute')
+        : undefined) ?? holding[0];
     (holder ?? task).children.push(leaf);
   }
   return task;
@@ -268,7 +278,8 @@ export function spanTreeOf(events: readonly TimedEvent[]): SpanNode | undefined 
 export function phaseDurations(tree: SpanNode): { phase: PhaseName; seconds: number }[] {
   const out: { phase: PhaseName; seconds: number }[] = [];
   const walk = (n: SpanNode) => {
-    if (n.kind === 'phase') out.push({ phase: n.attributes['office.phase'] as PhaseName, seconds: (n.end - n.start) / 1000 });
+    if (n.kind === 'phase')
+      out.push({ phase: n.attributes['office.phase'] as PhaseName, seconds: (n.end - n.start) / 1000 });
     n.children.forEach(walk);
   };
   walk(tree);

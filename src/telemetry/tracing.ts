@@ -61,10 +61,16 @@ export async function openTracing(
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
   ]);
-  const exporter = new OTLPTraceExporter({ url: endpoint, headers: config.otlp.headers, timeoutMillis: 5_000 });
+  const exporter = new OTLPTraceExporter({
+    url: endpoint,
+    headers: config.otlp.headers,
+    timeoutMillis: 5_000,
+  });
   const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.otlp.serviceName, ...attributes }),
-    spanProcessors: [new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: 500, exportTimeoutMillis: 5_000 })],
+    spanProcessors: [
+      new sdk.BatchSpanProcessor({ exporter, scheduledDelayMillis: 500, exportTimeoutMillis: 5_000 }),
+    ],
   });
   const tracer = provider.getTracer('office', '0.1.0');
 

@@ -29,10 +29,14 @@ export async function serveWorkspace(
   return { url: server.url, server, log };
 }
 
+/** A response body: its shape is what the test's assertions check. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies freely and assert on what they find
+export type Json = any;
+
 export interface Answer {
   readonly status: number;
   readonly headers: Headers;
-  readonly body: any;
+  readonly body: Json;
 }
 
 /** A JSON client for one server and (optionally) one bearer token. */
@@ -52,13 +56,14 @@ export function client(url: string, token?: string) {
     try {
       parsed = JSON.parse(text);
     } catch {}
-    return { status: response.status, headers: response.headers, body: parsed as any } satisfies Answer;
+    return { status: response.status, headers: response.headers, body: parsed as Json } satisfies Answer;
   };
   return {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
-    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body ?? {}, headers),
     /** Polls GET /v1/tasks/:id until `done` holds for the view. */
-    until: (taskId: string, done: (view: any) => boolean, what: string, timeoutMs = 60_000) =>
+    until: (taskId: string, done: (view: Json) => boolean, what: string, timeoutMs = 60_000) =>
       waitFor(
         async () => {
           const answer = await call('GET', `/v1/tasks/${taskId}`);
@@ -73,7 +78,7 @@ export function client(url: string, token?: string) {
 export interface SseEvent {
   readonly id: number;
   readonly event: string;
-  readonly data: any;
+  readonly data: Json;
 }
 
 /** Reads an event stream to its end (the server ends it after a run's last event); fails after `timeoutMs`. */

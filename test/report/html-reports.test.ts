@@ -40,17 +40,36 @@ const result: TraceResult = {
 describe('the call path diagram', () => {
   it('draws precise, external, callback and heuristic calls each in its own style, library code as its own box', () => {
     const svg = traceDiagramSvg(result);
-    const edges = [...svg.matchAll(/<g class="edge edge-(\w+)" data-edge="(\w+)"><line [^>]*stroke="([^"]+)"[^>]*?(?: stroke-dasharray="([^"]+)")?\/>/g)].map(
-      (m) => ({ style: m[1], kind: m[2], stroke: m[3], dash: m[4] ?? '' }),
-    );
+    const edges = [
+      ...svg.matchAll(
+        /<g class="edge edge-(\w+)" data-edge="(\w+)"><line [^>]*stroke="([^"]+)"[^>]*?(?: stroke-dasharray="([^"]+)")?\/>/g,
+      ),
+    ].map((m) => ({ style: m[1], kind: m[2], stroke: m[3], dash: m[4] ?? '' }));
     expect(edges).toEqual([
       { style: 'precise', kind: 'method', stroke: EDGE_STYLES.precise.stroke, dash: '' },
-      { style: 'external', kind: 'external', stroke: EDGE_STYLES.external.stroke, dash: EDGE_STYLES.external.dash },
-      { style: 'callback', kind: 'callback', stroke: EDGE_STYLES.callback.stroke, dash: EDGE_STYLES.callback.dash },
-      { style: 'heuristic', kind: 'heuristic', stroke: EDGE_STYLES.heuristic.stroke, dash: EDGE_STYLES.heuristic.dash },
+      {
+        style: 'external',
+        kind: 'external',
+        stroke: EDGE_STYLES.external.stroke,
+        dash: EDGE_STYLES.external.dash,
+      },
+      {
+        style: 'callback',
+        kind: 'callback',
+        stroke: EDGE_STYLES.callback.stroke,
+        dash: EDGE_STYLES.callback.dash,
+      },
+      {
+        style: 'heuristic',
+        kind: 'heuristic',
+        stroke: EDGE_STYLES.heuristic.stroke,
+        dash: EDGE_STYLES.heuristic.dash,
+      },
     ]);
     expect(new Set(edges.map((e) => `${e.stroke} ${e.dash}`)).size).toBe(4);
-    expect(svg).toMatch(/<g class="hop hop-external" data-hop="setTimeout">.*library code \(outside the tree\)/);
+    expect(svg).toMatch(
+      /<g class="hop hop-external" data-hop="setTimeout">.*library code \(outside the tree\)/,
+    );
     expect(svg).toContain('[callback] a.ts:7:2');
     expect(svg).toContain('b.ts:3');
     expect(svg).not.toContain('<script>');
@@ -74,9 +93,12 @@ describe('HTML reports', () => {
   };
 
   it('office trace --format html prints one self-contained page with the diagram and every hop', async () => {
-    const run = await runOffice(['trace', 'checkout', 'chargeCard', '--dir', ws.path('shop/src'), '--format', 'html'], {
-      cwd: ws.root,
-    });
+    const run = await runOffice(
+      ['trace', 'checkout', 'chargeCard', '--dir', ws.path('shop/src'), '--format', 'html'],
+      {
+        cwd: ws.root,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     expectSelfContained(run.stdout);
     expect(run.stdout).toContain('<svg');
@@ -91,9 +113,12 @@ describe('HTML reports', () => {
       { cwd: ws.root },
     );
     const taskId = JSON.parse(run.stdout).task_id;
-    const report = await runOffice(['report', taskId.slice(0, 18), '--dir', ws.root, '--output', 'report.html'], {
-      cwd: ws.root,
-    });
+    const report = await runOffice(
+      ['report', taskId.slice(0, 18), '--dir', ws.root, '--output', 'report.html'],
+      {
+        cwd: ws.root,
+      },
+    );
     expect(report.code, report.stderr).toBe(0);
     const html = await readFile(ws.path('report.html'), 'utf8');
     expectSelfContained(html);

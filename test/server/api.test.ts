@@ -6,11 +6,11 @@ import { cp } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/server/auth.js';
-import { client, readEventStream, type Served, serveWorkspace } from '../helpers/serve.js';
+import { client, type Json, readEventStream, type Served, serveWorkspace } from '../helpers/serve.js';
 import {
   FIXTURES,
   installFixtures,
@@ -95,7 +95,9 @@ describe('office serve: tasks', () => {
     const types = stream.events.map((e) => e.event);
     expect(types[0]).toBe('task_started');
     expect(types.at(-1)).toBe('task_finished');
-    expect(types).toEqual(expect.arrayContaining(['decomposed', 'subtask_planned', 'step_finished', 'review']));
+    expect(types).toEqual(
+      expect.arrayContaining(['decomposed', 'subtask_planned', 'step_finished', 'review']),
+    );
     expect(stream.events.map((e) => e.id)).toEqual(stream.events.map((_, i) => i));
     expect(stream.events.at(-1)?.data).toMatchObject({ type: 'task_finished', status: 'succeeded' });
 
@@ -108,29 +110,47 @@ describe('office serve: tasks', () => {
     const { url } = await start();
     const api = client(url);
     const run = await api.post('/v1/tasks', { request: 'run echo approved-over-http' });
-    const waiting = await api.until(run.body.task_id, (v) => v.progress.state === 'waiting', 'the approval wait');
+    const waiting = await api.until(
+      run.body.task_id,
+      (v) => v.progress.state === 'waiting',
+      'the approval wait',
+    );
     expect(waiting.status).toBe('needs_approval');
     expect(waiting.needs_approval).toEqual([
       expect.objectContaining({ step_id: 'run', tool: 'run_command', argv: ['echo', 'approved-over-http'] }),
     ]);
-    const unknown = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, { steps: ['nope'], decision: 'approve' });
+    const unknown = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, {
+      steps: ['nope'],
+      decision: 'approve',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.field).toBe('steps');
 
-    const approved = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, { steps: ['run'], decision: 'approve' });
+    const approved = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, {
+      steps: ['run'],
+      decision: 'approve',
+    });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ resumed: true, decision: 'approve' });
     const done = await api.until(run.body.task_id, finished, 'the approved command to run');
     expect(done.status).toBe('succeeded');
     expect(JSON.stringify(done.result)).toContain('approved-over-http');
-    const again = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, { steps: ['run'], decision: 'approve' });
+    const again = await api.post(`/v1/tasks/${run.body.task_id}/approvals`, {
+      steps: ['run'],
+      decision: 'approve',
+    });
     expect(again.status).toBe(409);
     const doc = (await api.get(`/v1/tasks/${run.body.task_id}/document`)).body;
-    expect(doc.approvals).toContainEqual(expect.objectContaining({ step_id: 'run', decision: 'allow', by: 'office serve (local)' }));
+    expect(doc.approvals).toContainEqual(
+      expect.objectContaining({ step_id: 'run', decision: 'allow', by: 'office serve (local)' }),
+    );
 
     const other = await api.post('/v1/tasks', { request: 'run echo never' });
     await api.until(other.body.task_id, (v) => v.progress.state === 'waiting', 'the second approval wait');
-    const denied = await api.post(`/v1/tasks/${other.body.task_id}/approvals`, { steps: ['run'], decision: 'deny' });
+    const denied = await api.post(`/v1/tasks/${other.body.task_id}/approvals`, {
+      steps: ['run'],
+      decision: 'deny',
+    });
     expect(denied.status).toBe(200);
     const ended = await api.until(other.body.task_id, finished, 'the denied task to end');
     expect(ended.status).toBe('failed');
@@ -156,9 +176,14 @@ describe('office serve: tasks', () => {
 });
 
 describe('office serve: tokens, tenants and quotas', () => {
-  it('401 without or with an unknown token, 403 without the scope, 404 for another tenant\'s task, 429 with Retry-After past a quota', async () => {
+  it("401 without or with an unknown token, 403 without the scope, 404 for another tenant's task, 429 with Retry-After past a quota", async () => {
     const tokens = [
-      { name: 'alice', sha256: hashToken('alice-token'), scopes: ['submit', 'read'], quotas: { tasksPerMinute: 2 } },
+      {
+        name: 'alice',
+        sha256: hashToken('alice-token'),
+        scopes: ['submit', 'read'],
+        quotas: { tasksPerMinute: 2 },
+      },
       { name: 'bob', sha256: hashToken('bob-token'), scopes: ['read'] },
       { name: 'ops', sha256: hashToken('ops-token'), scopes: ['admin'] },
     ];
@@ -252,7 +277,10 @@ describe('office serve: the Control Room and the rest', () => {
     const text = await scrape.text();
     const families = parsePrometheusTextFormat(text);
     const family = (name: string) => families.find((f) => f.name === name);
-    expect(family('office_tasks')?.metrics).toContainEqual({ labels: { status: 'succeeded', tenant: 'local' }, value: '1' });
+    expect(family('office_tasks')?.metrics).toContainEqual({
+      labels: { status: 'succeeded', tenant: 'local' },
+      value: '1',
+    });
     const phases = family('office_phase_duration_seconds');
     expect(phases?.type).toBe('HISTOGRAM');
     // The parser folds a labelled histogram into one entry; its _count series, parsed alone, keep their labels.
@@ -274,7 +302,10 @@ describe('office serve: the Control Room and the rest', () => {
     expect(countsOf('office_code_index_duration_seconds').map((m) => m.labels?.state)).toContain('cold');
     expect(family('office_queue_depth')?.metrics).toEqual([{ value: '0' }]);
     expect(family('office_approvals_waiting')?.metrics).toEqual([{ value: '0' }]);
-    expect(family('office_tasks_submitted_total')?.metrics).toContainEqual({ labels: { tenant: 'local' }, value: '1' });
+    expect(family('office_tasks_submitted_total')?.metrics).toContainEqual({
+      labels: { tenant: 'local' },
+      value: '1',
+    });
     expect(family('office_http_requests_total')?.metrics).toContainEqual(
       expect.objectContaining({ labels: { method: 'POST', route: '/v1/tasks', status: '202' } }),
     );
@@ -286,13 +317,22 @@ describe('office serve: the Control Room and the rest', () => {
     const doc = (await api.get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/tasks', '/v1/tasks/{id}', '/v1/tasks/{id}/events', '/v1/tasks/{id}/approvals', '/metrics']),
+      expect.arrayContaining([
+        '/v1/tasks',
+        '/v1/tasks/{id}',
+        '/v1/tasks/{id}/events',
+        '/v1/tasks/{id}/approvals',
+        '/metrics',
+      ]),
     );
     const ajv = new Ajv2020({ strict: false });
     let schemas = 0;
-    for (const item of Object.values(doc.paths) as Record<string, any>[])
+    for (const item of Object.values(doc.paths) as Record<string, Json>[])
       for (const op of Object.values(item))
-        for (const content of [op.requestBody?.content, ...Object.values(op.responses ?? {}).map((r: any) => r.content)])
+        for (const content of [
+          op.requestBody?.content,
+          ...Object.values(op.responses ?? {}).map((r: Json) => r.content),
+        ])
           for (const media of Object.values(content ?? {}) as { schema?: object }[])
             if (media.schema) {
               ajv.compile(media.schema);
@@ -310,7 +350,12 @@ describe('office serve: the Control Room and the rest', () => {
     const html = await page.text();
     expect(html).toContain('"preact": "/assets/vendor/preact.mjs"');
     expect(html).not.toMatch(/https?:\/\//);
-    for (const asset of ['/assets/app.js', '/assets/vendor/preact.mjs', '/assets/vendor/preact-hooks.mjs', '/assets/vendor/htm.mjs']) {
+    for (const asset of [
+      '/assets/app.js',
+      '/assets/vendor/preact.mjs',
+      '/assets/vendor/preact-hooks.mjs',
+      '/assets/vendor/htm.mjs',
+    ]) {
       const answer = await fetch(`${url}${asset}`);
       expect(answer.status, asset).toBe(200);
       expect(answer.headers.get('content-type')).toContain('javascript');

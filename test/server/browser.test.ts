@@ -27,7 +27,10 @@ it(
   },
 );
 
-const needsChromium = requires(found, `no Chromium at ${CHROMIUM} (apt-get install chromium, or set OFFICE_CHROMIUM)`);
+const needsChromium = requires(
+  found,
+  `no Chromium at ${CHROMIUM} (apt-get install chromium, or set OFFICE_CHROMIUM)`,
+);
 
 describe('the web page', () => {
   let ws: TempWorkspace;
@@ -75,12 +78,17 @@ describe('the web page', () => {
     return decodeURIComponent(page.url().split('#/tasks/')[1] ?? '');
   }
 
-  it('submits a trace, watches it finish, and shows the call path as a diagram', needsChromium, async () => {
+  it('submits a trace, watches it finish, and shows the call path as a diagram', {
+    ...needsChromium,
+    timeout: 120_000,
+  }, async () => {
     const taskId = await submit('trace checkout to chargeCard in ./shop/src');
     await page.waitForSelector('#task[data-status="succeeded"][data-state="finished"]');
     const diagram = page.locator('.diagram svg');
     await diagram.waitFor();
-    const hops = await page.locator('.diagram svg g.hop').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-hop')));
+    const boxes = page.locator('.diagram svg g.hop');
+    const hops: (string | null)[] = [];
+    for (let i = 0; i < (await boxes.count()); i++) hops.push(await boxes.nth(i).getAttribute('data-hop'));
     expect(hops).toEqual(['checkout', 'OrderService.place', 'StripeGateway.charge', 'chargeCard']);
     expect(await page.locator('.diagram svg g.edge').count()).toBe(3);
     await page.locator('.diagram').screenshot({ path: join(SHOTS, 'trace-diagram.png') });
@@ -90,9 +98,12 @@ describe('the web page', () => {
     const row = page.locator(`tr[data-task="${taskId}"]`);
     await row.locator('[data-status="succeeded"]').waitFor();
     await page.screenshot({ path: join(SHOTS, 'task-list.png'), fullPage: true });
-  }, 120_000);
+  });
 
-  it('shows the argv of a step waiting for approval, and approving it from the page runs it', needsChromium, async () => {
+  it('shows the argv of a step waiting for approval, and approving it from the page runs it', {
+    ...needsChromium,
+    timeout: 120_000,
+  }, async () => {
     await submit('run echo approved-in-the-browser');
     const waiting = page.locator('.approval[data-step="run"]');
     await waiting.waitFor();
@@ -105,5 +116,5 @@ describe('the web page', () => {
     await page.waitForSelector('#task[data-status="succeeded"][data-state="finished"]');
     expect(await page.locator('pre').last().textContent()).toContain('approved-in-the-browser');
     await page.screenshot({ path: join(SHOTS, 'approval-done.png'), fullPage: true });
-  }, 120_000);
+  });
 });

@@ -25,9 +25,14 @@ afterEach(async () => {
 
 /** Starts `office serve --port 0` and waits for the line saying where it listens. */
 async function serve(root: string, extra: string[] = []) {
-  const running = startOffice(['serve', '--port', '0', '--dir', root, ...extra], { cwd: root, timeoutMs: 120_000 });
+  const running = startOffice(['serve', '--port', '0', '--dir', root, ...extra], {
+    cwd: root,
+    timeoutMs: 120_000,
+  });
   const url = await waitFor(
-    () => /at (http:\/\/127\.0\.0\.1:\d+)/.exec(running.stderr())?.[1] ?? (running.child.exitCode !== null && 'exited'),
+    () =>
+      /at (http:\/\/127\.0\.0\.1:\d+)/.exec(running.stderr())?.[1] ??
+      (running.child.exitCode !== null && 'exited'),
     'office serve to listen',
   );
   if (url === 'exited') throw new Error(`office serve exited: ${running.stderr()}`);
@@ -60,7 +65,11 @@ describe('office serve, the process', () => {
     const second = await serve(ws.root);
     expect(second.running.stderr()).toContain(`resuming 1 unfinished task(s): ${taskId}`);
     const again = client(second.url);
-    const done = await again.until(taskId, (v) => v.progress.state === 'finished', 'the resumed task to finish');
+    const done = await again.until(
+      taskId,
+      (v) => v.progress.state === 'finished',
+      'the resumed task to finish',
+    );
     expect(done.status).toBe('succeeded');
     expect(done.result).toEqual({ label: 's4' });
     expect(await linesOf(ws, 'count.log')).toEqual(['s1', 's2', 's3', 's4']);
@@ -80,7 +89,9 @@ describe('office serve, the process', () => {
     running.child.kill('SIGTERM');
     expect((await running.done).code).toBe(0);
 
-    const refused = await runOffice(['serve', '--host', '0.0.0.0', '--port', '0', '--dir', ws.root], { cwd: ws.root });
+    const refused = await runOffice(['serve', '--host', '0.0.0.0', '--port', '0', '--dir', ws.root], {
+      cwd: ws.root,
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('will not listen on 0.0.0.0 without a token');
   });

@@ -14,7 +14,14 @@ import {
   startFakeProvider,
 } from '../helpers/fake-providers.js';
 import { client, serveWorkspace } from '../helpers/serve.js';
-import { FIXTURES, makeWorkspace, runOffice, type TempWorkspace, waitFor, writeConfig } from '../helpers/workspace.js';
+import {
+  FIXTURES,
+  makeWorkspace,
+  runOffice,
+  type TempWorkspace,
+  waitFor,
+  writeConfig,
+} from '../helpers/workspace.js';
 
 interface ReceivedSpan {
   traceId: string;
@@ -104,7 +111,10 @@ describe('OpenTelemetry traces', () => {
     expect(ancestry(spans, byName('office.decompose')[0]!)).toEqual(['office.task']);
     expect(ancestry(spans, byName('office.subtask trace')[0]!)).toEqual(['office.task']);
     for (const phase of ['plan', 'validate', 'approve', 'execute', 'review'])
-      expect(ancestry(spans, byName(`office.${phase}`)[0]!), phase).toEqual(['office.subtask trace', 'office.task']);
+      expect(ancestry(spans, byName(`office.${phase}`)[0]!), phase).toEqual([
+        'office.subtask trace',
+        'office.task',
+      ]);
     for (const tool of ['index_code', 'trace_calls'])
       expect(ancestry(spans, byName(`office.tool ${tool}`)[0]!), tool).toEqual([
         'office.execute',
@@ -118,7 +128,10 @@ describe('OpenTelemetry traces', () => {
     await writeConfig(ws, { models: { tiers: OLLAMA_ONLY_TIERS } });
     const run = await runOffice(['run', '--json', 'explain what the shop does', '--dir', ws.root], {
       cwd: ws.root,
-      env: { ...ollamaOnlyEnv(ollama), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace(/\/v1\/traces$/, '') },
+      env: {
+        ...ollamaOnlyEnv(ollama),
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace(/\/v1\/traces$/, ''),
+      },
     });
     expect(run.code).toBe(1);
     const calls = receiver.spans.filter((s) => s.name === 'office.model ollama:mid');
@@ -130,7 +143,9 @@ describe('OpenTelemetry traces', () => {
   });
 
   it('office serve sends the same shape for the tasks it runs, and nothing is sent when no endpoint is configured', async () => {
-    const quiet = await runOffice(['run', '--json', '--offline', 'list files in shop', '--dir', ws.root], { cwd: ws.root });
+    const quiet = await runOffice(['run', '--json', '--offline', 'list files in shop', '--dir', ws.root], {
+      cwd: ws.root,
+    });
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(receiver.spans).toEqual([]);
 
@@ -148,6 +163,10 @@ describe('OpenTelemetry traces', () => {
     const task = receiver.spans.find((s) => s.name === 'office.task');
     expect(task?.attributes).toMatchObject({ 'office.status': 'succeeded', 'office.request': TRACE });
     const tool = receiver.spans.find((s) => s.name === 'office.tool trace_calls');
-    expect(ancestry(receiver.spans, tool!)).toEqual(['office.execute', 'office.subtask trace', 'office.task']);
+    expect(ancestry(receiver.spans, tool!)).toEqual([
+      'office.execute',
+      'office.subtask trace',
+      'office.task',
+    ]);
   });
 });

@@ -19,7 +19,11 @@ export interface ServeFlags {
   readonly scopes?: string;
 }
 
-function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined {
+function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
@@ -69,11 +73,14 @@ export async function serveCommand(flags: ServeFlags): Promise<ExitCode> {
   });
   log(
     `serving ${ws.root} at ${server.url} — ` +
-      (server.tokens > 0 ? `${server.tokens} token${server.tokens === 1 ? '' : 's'}` : 'no token: loopback only, every caller may do everything') +
+      (server.tokens > 0
+        ? `${server.tokens} token${server.tokens === 1 ? '' : 's'}`
+        : 'no token: loopback only, every caller may do everything') +
       `; page ${server.url}/, API ${server.url}/openapi.json, metrics ${server.url}/metrics` +
       (server.tracing ? `; traces to ${server.tracing}` : ''),
   );
-  if (server.resumed.length > 0) log(`resuming ${server.resumed.length} unfinished task(s): ${server.resumed.join(', ')}`);
+  if (server.resumed.length > 0)
+    log(`resuming ${server.resumed.length} unfinished task(s): ${server.resumed.join(', ')}`);
   const why = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

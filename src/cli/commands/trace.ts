@@ -30,7 +30,11 @@ export async function traceCommand(
   opts: TraceCommandOptions,
   deps: CodeCommandDeps = {},
 ): Promise<ExitCode> {
-  const format = chooseFormat(opts.json ? 'json' : opts.format, [...traceFormats, 'html'] as const, '--format');
+  const format = chooseFormat(
+    opts.json ? 'json' : opts.format,
+    [...traceFormats, 'html'] as const,
+    '--format',
+  );
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
   const config = deps.config ?? (await workspaceCodeConfig(dir));

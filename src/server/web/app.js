@@ -23,7 +23,11 @@ function authHeaders() {
 async function api(path, options = {}) {
   const response = await fetch(path, {
     ...options,
-    headers: { ...authHeaders(), ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      ...authHeaders(),
+      ...(options.body ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
   });
   const type = response.headers.get('content-type') ?? '';
   const body = type.includes('json') ? await response.json() : await response.text();
@@ -143,16 +147,17 @@ function TaskList({ onAuth }) {
       stopped = true;
       clearInterval(timer);
     };
-  }, []);
+  }, [onAuth]);
   return html`<${SubmitForm} />
     <section>
       <h2>Tasks</h2>
       ${error && html`<p class="error">${error}</p>`}
-      ${tasks === null
-        ? html`<p class="muted">loading…</p>`
-        : tasks.length === 0
-          ? html`<p class="muted">no tasks yet</p>`
-          : html`<table id="tasks">
+      ${
+        tasks === null
+          ? html`<p class="muted">loading…</p>`
+          : tasks.length === 0
+            ? html`<p class="muted">no tasks yet</p>`
+            : html`<table id="tasks">
               <thead><tr><th>task</th><th>status</th><th>request</th><th>tenant</th><th>created</th></tr></thead>
               <tbody>${tasks.map(
                 (t) => html`<tr data-task=${t.task_id}>
@@ -162,7 +167,8 @@ function TaskList({ onAuth }) {
                   <td>${t.request}</td><td>${t.tenant}</td><td class="muted">${t.created_at.replace('T', ' ').slice(0, 19)}</td>
                 </tr>`,
               )}</tbody>
-            </table>`}
+            </table>`
+      }
     </section>`;
 }
 
@@ -187,9 +193,11 @@ function Approvals({ task, onDecided }) {
     ${task.needs_approval.map(
       (s) => html`<div class="approval" data-step=${s.step_id}>
         <div><strong>${s.step_id}</strong>: ${s.tool} <span class="muted">(${s.risk})</span> — ${s.reason}</div>
-        ${s.argv
-          ? html`<code class="argv" data-argv=${JSON.stringify(s.argv)}>${shellLine(s.argv)}</code>`
-          : html`<code class="argv">${JSON.stringify(s.inputs)}</code>`}
+        ${
+          s.argv
+            ? html`<code class="argv" data-argv=${JSON.stringify(s.argv)}>${shellLine(s.argv)}</code>`
+            : html`<code class="argv">${JSON.stringify(s.inputs)}</code>`
+        }
         <div class="row">
           <button class="primary" data-action="approve" onClick=${() => decide([s.step_id], 'approve')}>Approve</button>
           <button class="danger" data-action="deny" onClick=${() => decide([s.step_id], 'deny')}>Deny</button>
@@ -254,7 +262,7 @@ function TaskPage({ id, onAuth }) {
       else setError(err.message);
       return null;
     }
-  }, [id]);
+  }, [id, onAuth]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -262,11 +270,16 @@ function TaskPage({ id, onAuth }) {
     (async () => {
       while (!controller.signal.aborted) {
         try {
-          last = await readEvents(id, last, (e) => {
-            setEvents((all) => [...all, e]);
-            refresh();
-          }, controller.signal);
-        } catch (err) {
+          last = await readEvents(
+            id,
+            last,
+            (e) => {
+              setEvents((all) => [...all, e]);
+              refresh();
+            },
+            controller.signal,
+          );
+        } catch {
           if (controller.signal.aborted) return;
         }
         const view = await refresh();
@@ -279,7 +292,7 @@ function TaskPage({ id, onAuth }) {
       }
     })();
     return () => controller.abort();
-  }, [id]);
+  }, [id, refresh]);
 
   if (error) return html`<section><p class="error">${error}</p></section>`;
   if (!task || !doc) return html`<section><p class="muted">loading…</p></section>`;
@@ -291,8 +304,12 @@ function TaskPage({ id, onAuth }) {
         <span class="muted">${task.progress.subtasks_done}/${task.progress.subtasks_total} subtasks · ${task.duration_ms} ms · tenant ${task.progress.tenant}</span>
         <a href=${`/v1/tasks/${task.task_id}/report`} target="_blank">HTML report</a></div>
       ${task.error && html`<p class="error">${task.error.code}: ${task.error.message}</p>`}
-      ${(task.progress.state === 'queued' || task.progress.state === 'running' || task.progress.state === 'waiting') &&
-      html`<button onClick=${() => api(`/v1/tasks/${task.task_id}/cancel`, { method: 'POST' }).then(refresh)}>Cancel</button>`}
+      ${
+        (task.progress.state === 'queued' ||
+          task.progress.state === 'running' ||
+          task.progress.state === 'waiting') &&
+        html`<button onClick=${() => api(`/v1/tasks/${task.task_id}/cancel`, { method: 'POST' }).then(refresh)}>Cancel</button>`
+      }
     </section>
     <${Approvals} task=${task} onDecided=${() => {
       refresh();
@@ -303,29 +320,38 @@ function TaskPage({ id, onAuth }) {
       <tbody>${task.subtasks.map((s) => html`<tr><td class="mono">${s.id}</td><td>${s.goal}</td><td><${Badge} value=${s.status} /></td><td>${s.iterations}</td></tr>`)}</tbody></table></section>
     <${Plans} doc=${doc} />
     <section><h2>Approvals</h2>
-      ${doc.approvals.length === 0 ? html`<p class="muted">none</p>` : html`<table><tbody>${doc.approvals.map(
-        (a) => html`<tr><td class="mono">${a.plan_id}/${a.step_id}</td><td>${a.tool} (${a.risk})</td>
+      ${
+        doc.approvals.length === 0
+          ? html`<p class="muted">none</p>`
+          : html`<table><tbody>${doc.approvals.map(
+              (a) => html`<tr><td class="mono">${a.plan_id}/${a.step_id}</td><td>${a.tool} (${a.risk})</td>
           <td class="mono">${a.command ? shellLine(a.command) : (a.paths ?? []).map((p) => `${p.access} ${p.path}`).join(', ')}</td>
           <td><${Badge} value=${a.decision} /></td><td>${a.by}: ${a.reason}</td></tr>`,
-      )}</tbody></table>`}</section>
+            )}</tbody></table>`
+      }</section>
     <section><h2>Cost</h2><p>${`${task.usage.model_calls} model calls (${task.usage.cache_hits} cached), ${task.usage.tokens_in} tokens in / ${task.usage.tokens_out} out, $${task.usage.cost_usd}`}</p></section>
     <section><h2>Result</h2><pre>${JSON.stringify(task.result, null, 2)}</pre></section>
     <section><h2>Events</h2><div class="events"><table><tbody>${events.map(
-      (e) => html`<tr><td class="mono muted">${e.id}</td><td class="mono">${e.type}</td><td class="mono">${e.step_id ?? e.subtask_id ?? ''} ${e.status ?? e.verdict ?? ''}</td></tr>`,
+      (e) =>
+        html`<tr><td class="mono muted">${e.id}</td><td class="mono">${e.type}</td><td class="mono">${e.step_id ?? e.subtask_id ?? ''} ${e.status ?? e.verdict ?? ''}</td></tr>`,
     )}</tbody></table></div></section>`;
 }
 
 function App() {
   const route = useRoute();
   const [needsToken, setNeedsToken] = useState(false);
+  // Stable, so that the pages' effects (polling, the event stream) do not restart on every render of App.
+  const onAuth = useCallback(() => setNeedsToken(true), []);
   return html`<header><a href="#/">office</a><span class="muted">serve</span>
       <a href="/openapi.json" style="margin-left:auto;font-weight:400">API</a></header>
     <main>
-      ${needsToken
-        ? html`<${TokenForm} onSaved=${() => setNeedsToken(false)} />`
-        : route.page === 'task'
-          ? html`<${TaskPage} key=${route.id} id=${route.id} onAuth=${() => setNeedsToken(true)} />`
-          : html`<${TaskList} onAuth=${() => setNeedsToken(true)} />`}
+      ${
+        needsToken
+          ? html`<${TokenForm} onSaved=${() => setNeedsToken(false)} />`
+          : route.page === 'task'
+            ? html`<${TaskPage} key=${route.id} id=${route.id} onAuth=${onAuth} />`
+            : html`<${TaskList} onAuth=${onAuth} />`
+      }
     </main>`;
 }
 
