@@ -34,7 +34,14 @@ const result: TraceResult = {
     },
   ],
   notes: [],
-  stats: { files: 4, symbols: 5, edges: 4, index_ms: 3, cache: 'miss' },
+  stats: {
+    files: 4,
+    symbols: 5,
+    edges: 4,
+    index_ms: 3,
+    cache: 'miss',
+    too_large: { max_file_bytes: 2_000_000, files: 0, largest: [] },
+  },
 };
 
 describe('the call path diagram', () => {
