@@ -261,7 +261,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--max-paths <k>', 'the k shortest paths (default 1)')
     .option('--max-depth <n>', 'most calls on a path (default from config: 16)')
-    .option('--format <format>', 'text | json | mermaid | dot (default text)')
+    .option(
+      '--format <format>',
+      'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+    )
     .option('--json', 'same as --format json')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (from: string, to: string, opts) => {
@@ -301,6 +304,35 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .action(async (opts) => {
       const { mcpCommand } = await import('./commands/mcp.js');
       done(await mcpCommand(opts));
+    });
+
+  program
+    .command('serve')
+    .description('the HTTP API, a web page, /metrics and OpenTelemetry traces over this workspace')
+    .addOption(dirOption())
+    .option('--host <host>', 'address to listen on (default from config: 127.0.0.1; others need a token)')
+    .option('--port <port>', 'port (default from config: 7420; 0: any free port)')
+    .option('--approval <mode>', 'approval mode for the tasks it runs (default from config: ask)')
+    .option('--sandbox <mode>', 'auto | bwrap | process: how commands are isolated')
+    .option('--offline', 'run every task without a model')
+    .option('--new-token <name>', 'print a new bearer token for tenant NAME and its config entry, then exit')
+    .option('--scopes <list>', 'with --new-token: submit,approve,read,admin (default submit,approve,read)')
+    .action(async (opts) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      done(await serveCommand(opts));
+    });
+
+  program
+    .command('report')
+    .description(
+      'one task as a self-contained HTML page (status, plans, approvals, cost, the call path diagram)',
+    )
+    .argument('<task>', 'task id (or a unique prefix)')
+    .addOption(dirOption())
+    .option('--output <file>', 'write the page to this file instead of stdout')
+    .action(async (task: string, opts) => {
+      const { reportCommand } = await import('./commands/report.js');
+      done(await reportCommand(task, opts));
     });
 
   program

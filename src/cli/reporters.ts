@@ -118,3 +118,13 @@ export function streamJsonReporter(
 }
 
 export const silentReporter: Reporter = { emit() {} };
+
+/** Hands every event to each reporter in turn (the UI, the tracer, the server's feeds). */
+export function teeReporter(...reporters: readonly (Reporter | undefined)[]): Reporter {
+  const all = reporters.filter((r): r is Reporter => r !== undefined);
+  return {
+    emit(e) {
+      for (const r of all) r.emit(e);
+    },
+  };
+}

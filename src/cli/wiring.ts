@@ -81,7 +81,7 @@ export async function buildDeps(ws: Workspace, options: LoopOptions): Promise<Ru
   }
 }
 
-async function wireDeps(
+export async function wireDeps(
   ws: Workspace,
   options: LoopOptions,
   registry: OfficeDeps['tools'],

@@ -101,7 +101,15 @@ export function defaultConfigText(): string {
   // program speaking MCP on stdio, or "url" (+ "headers") for Streamable HTTP; "${'$'}{NAME}" in env and headers comes
   // from office's environment. "risk" (read|write|exec|network, per server or in "tools": { "name": { "risk" } })
   // is what policy sees; the default, exec, asks before every call. A server that fails to start is skipped.
-  "mcpServers": {}
+  "mcpServers": {},
+  // office serve: loopback by default; any other host needs a token. Tokens are stored as SHA-256 only
+  // (\`office serve --new-token NAME\` prints one and its entry): { "name" (the tenant), "sha256", "scopes":
+  // submit|approve|read|admin, "quotas": { tasksPerMinute, concurrentTasks, usdPerDay, tokensPerDay } }.
+  // Webhooks are signed with OFFICE_WEBHOOK_SECRET.
+  "server": { "host": ${j(d.server.host)}, "port": ${d.server.port}, "concurrency": ${d.server.concurrency}, "tokens": [], "webhooks": ${j(d.server.webhooks)} },
+  // OpenTelemetry traces over OTLP/HTTP, off until an endpoint is set, e.g. "http://127.0.0.1:4318/v1/traces"
+  // (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT override it).
+  "telemetry": { "otlp": { "serviceName": ${j(d.telemetry.otlp.serviceName)} } }
 }
 `;
 }

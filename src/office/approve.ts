@@ -70,6 +70,13 @@ export type Gatekeeper = (
 /** Approvals given by a person, as recorded in `by`. */
 const PERSON_APPROVALS = new Set(['office approve', 'user', '--yes']);
 
+/** Decisions recorded by `office serve` on a person's behalf (`office serve (tenant)`). */
+export const SERVE_DECIDER = 'office serve';
+
+function byPerson(by: string): boolean {
+  return PERSON_APPROVALS.has(by) || by === SERVE_DECIDER || by.startsWith(`${SERVE_DECIDER} (`);
+}
+
 /** A tool-wide approval given at the prompt ("approve this tool for the rest of the task"). */
 export const TOOL_SCOPE = '*';
 
@@ -158,15 +165,29 @@ export async function approvePlan(ctx: ApproveContext): Promise<ApproveOutcome> 
       continue;
     }
 
-    // A person's approval counts; for a step that started before, only one given after it started.
-    const stored = ctx.recorded.find(
-      (r) =>
-        r.plan_id === ctx.plan.plan_id &&
-        r.step_id === step.step_id &&
-        r.decision === 'allow' &&
-        PERSON_APPROVALS.has(r.by) &&
-        (!startedBefore || r.at > startedBefore),
-    );
+    // A person's decision counts; for a step that started before, only one given after it started. A refusal
+    // recorded out of band (over HTTP) ends the step as a refusal at the prompt would, its note going to the planner.
+    const personal = (decision: 'allow' | 'deny') =>
+      ctx.recorded.find(
+        (r) =>
+          r.plan_id === ctx.plan.plan_id &&
+          r.step_id === step.step_id &&
+          r.decision === decision &&
+          byPerson(r.by) &&
+          (!startedBefore || r.at > startedBefore),
+      );
+    const refused = personal('deny');
+    if (refused) {
+      records.push({ ...base, decision: 'deny', by: refused.by, reason: refused.reason, at: at() });
+      denied.push({
+        step_id: step.step_id,
+        tool: step.action,
+        reason: refused.reason,
+        ...(refused.note ? { note: refused.note } : {}),
+      });
+      continue;
+    }
+    const stored = personal('allow');
     if (stored || (toolScoped.has(step.action) && !startedBefore)) {
       records.push({
         ...base,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { mcpServersSchema } from './mcp-servers.js';
 import { type Risk, risks } from './risks.js';
+import { serverConfigSchema, telemetryConfigSchema } from './server-config.js';
 
 export { type Risk, risks };
 
@@ -149,6 +150,10 @@ export const configSchema = z.strictObject({
   retention: z.strictObject({ olderThanDays: z.int().min(1).default(30) }).prefault({}),
   /** MCP servers whose tools join the registry as `server.tool` (see src/schemas/mcp-servers.ts). */
   mcpServers: mcpServersSchema.default({}),
+  /** `office serve`: address, tokens (hashed), quotas, webhooks (see src/schemas/server-config.ts). */
+  server: serverConfigSchema.prefault({}),
+  /** OpenTelemetry traces (off unless an OTLP endpoint is configured). */
+  telemetry: telemetryConfigSchema.prefault({}),
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;

@@ -68,6 +68,8 @@ export const approvalRecordSchema = z.strictObject({
   paths: z.array(z.strictObject({ path: z.string(), access: z.enum(['read', 'write']) })).optional(),
   /** Where the step came from when a person should weigh it: a model that had read workspace files. */
   proposed_by: z.string().optional(),
+  /** A person's note with a denial given outside the prompt (`office serve`): it goes back to the planner. */
+  note: z.string().optional(),
 });
 
 export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;
@@ -96,6 +98,17 @@ export const reviewRecordSchema = z.strictObject({
   review: reviewVerdictSchema,
   at: z.string(),
 });
+
+export const webhookDeliverySchema = z.strictObject({
+  url: z.string(),
+  attempt: z.int().min(1),
+  delivered: z.boolean(),
+  /** The receiver's HTTP status; null when it could not be reached or did not answer in time. */
+  status: z.int().nullable(),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
 export const taskEventSchema = z.looseObject({ at: z.string(), type: z.string() });
 export type TaskEvent = z.infer<typeof taskEventSchema>;
@@ -149,5 +162,7 @@ export const taskDocumentSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   finished_at: z.string().optional(),
   duration_ms: z.number().optional(),
+  /** Webhook deliveries of the task's outcomes (`office serve`), one record per attempt. */
+  webhooks: z.array(webhookDeliverySchema).optional(),
 });
 export type TaskDocument = z.infer<typeof taskDocumentSchema>;

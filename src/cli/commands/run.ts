@@ -10,9 +10,11 @@ import { newTaskDocument, type RunOptions, runTask } from '../../office/orchestr
 import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
+import { officeEnv } from '../../config/secrets.js';
+import { openTracing } from '../../telemetry/tracing.js';
 import { onInterrupt } from '../interrupts.js';
 import { stdoutPathView } from '../path-view.js';
-import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
+import { plainReporter, silentReporter, streamJsonReporter, teeReporter } from '../reporters.js';
 import type { ShowPath } from '../../code/format.js';
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type RunDeps, type Workspace } from '../wiring.js';
@@ -121,7 +123,9 @@ export async function driveTask(
       ? (await import('../../ui/ink-session.js')).createInkSession({ signal })
       : undefined;
   if (ui) notice.current = (m) => ui.notice(m);
-  const reporter = ui?.reporter ?? reporterFor(flags);
+  // OpenTelemetry spans of this run, when an OTLP endpoint is configured (loaded only then).
+  const tracing = await openTracing(ws.config.telemetry, officeEnv());
+  const reporter = teeReporter(ui?.reporter ?? reporterFor(flags), tracing?.reporter);
   let deps: RunDeps | undefined;
   try {
     const before = 'taskId' in target ? await ws.store.read(target.taskId) : undefined;
@@ -170,6 +174,7 @@ export async function driveTask(
   } finally {
     await ui?.close();
     await deps?.close();
+    await tracing?.shutdown();
     dispose();
   }
 }
@@ -186,11 +191,18 @@ export function requestFolder(root: string, cwd: string): { cwd?: string } {
 }
 
 /** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
-export async function createTask(ws: Workspace, request: string, options: RunOptions): Promise<string> {
+export async function createTask(
+  ws: Workspace,
+  request: string,
+  options: RunOptions,
+  /** Stored with the task's options (e.g. `served`: who submitted it over HTTP). */
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const taskId = newTaskId();
     try {
-      await ws.store.create(newTaskDocument(taskId, request, ws.root, options, new Date()));
+      const doc = newTaskDocument(taskId, request, ws.root, options, new Date());
+      await ws.store.create({ ...doc, options: { ...doc.options, ...extra } });
       return taskId;
     } catch (err) {
       if (!(err instanceof TaskExists) || attempt >= 5) throw err;

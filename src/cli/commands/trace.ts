@@ -5,6 +5,7 @@ import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
 import type { CodeIndexService, IndexOptions, IndexStats } from '../../code/service.js';
 import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
+import { traceReportHtml } from '../../report/trace-report.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
@@ -32,7 +33,11 @@ export async function traceCommand(
   opts: TraceCommandOptions,
   deps: CodeCommandDeps = {},
 ): Promise<ExitCode> {
-  const format = chooseFormat(opts.json ? 'json' : opts.format, traceFormats, '--format');
+  const format = chooseFormat(
+    opts.json ? 'json' : opts.format,
+    [...traceFormats, 'html'] as const,
+    '--format',
+  );
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
   const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
@@ -41,7 +46,9 @@ export async function traceCommand(
   const result = await withIndexProgress((progress) =>
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
-  process.stdout.write(formatTrace(result, format, stdoutPathView(dir)));
+  process.stdout.write(
+    format === 'html' ? traceReportHtml(result) : formatTrace(result, format, stdoutPathView(dir)),
+  );
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);
 }
