@@ -101,7 +101,10 @@ export function defaultConfigText(): string {
   // program speaking MCP on stdio, or "url" (+ "headers") for Streamable HTTP; "${'$'}{NAME}" in env and headers comes
   // from office's environment. "risk" (read|write|exec|network, per server or in "tools": { "name": { "risk" } })
   // is what policy sees; the default, exec, asks before every call. A server that fails to start is skipped.
-  "mcpServers": {}
+  "mcpServers": {},
+  // Call-path rules that \`office check\` evaluates (exit 1 on a violation): forbid, require, only-through, max-depth,
+  // e.g. { "rule": "forbid", "from": "src/ui/**", "to": "src/db/**", "except": "src/repos/**" }.
+  "checks": []
 }
 `;
 }

@@ -1,5 +1,6 @@
 // Configuration (`.office.config.json`): one strict schema, so a wrong or misspelt field is named, not ignored.
 import { z } from 'zod';
+import { checksSchema } from './checks.js';
 import { mcpServersSchema } from './mcp-servers.js';
 import { type Risk, risks } from './risks.js';
 
@@ -149,6 +150,8 @@ export const configSchema = z.strictObject({
   retention: z.strictObject({ olderThanDays: z.int().min(1).default(30) }).prefault({}),
   /** MCP servers whose tools join the registry as `server.tool` (see src/schemas/mcp-servers.ts). */
   mcpServers: mcpServersSchema.default({}),
+  /** Call-path rules `office check` evaluates (see src/schemas/checks.ts). */
+  checks: checksSchema.default([]),
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;
