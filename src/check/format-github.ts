@@ -1,7 +1,7 @@
 // Check report for GitHub Actions (`office check --format github`): workflow-command annotations at the first call
 // site of each witness path, and a Markdown step summary with a Mermaid diagram of each violation.
 import type { Hop } from '../code/service.js';
-import { formatCheckText, placeOf } from './format-text.js';
+import { formatCheckText, placeOf, summaryLine } from './format-text.js';
 import type { CheckReport, RuleReport, ViolationJson } from './report.js';
 
 export interface GithubOptions {
@@ -65,14 +65,8 @@ const STATUS: Record<RuleReport['status'], string> = {
 
 /** The step summary: a table of the rules, then each violation with its path and a Mermaid flowchart. */
 export function formatStepSummary(report: CheckReport): string {
-  const { summary } = report;
-  const out: string[] = [
-    `## office check: ${summary.violated} violated, ${summary.warning} with warnings, ${summary.holds} hold` +
-      (summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''),
-    '',
-    '| rule | what | result |',
-    '|---|---|---|',
-  ];
+  // A blank line first: the file may hold what earlier commands of the step appended.
+  const out: string[] = ['', `## ${summaryLine(report)}`, '', '| rule | what | result |', '|---|---|---|'];
   for (const rule of report.rules) {
     const count = rule.violations.length;
     const result =
@@ -81,7 +75,7 @@ export function formatStepSummary(report: CheckReport): string {
         : rule.status === 'skipped'
           ? `${STATUS.skipped}: ${cell(rule.reason ?? '')}`
           : STATUS.holds;
-    out.push(`| \`${rule.name}\` | ${cell(rule.title)} | ${result} |`);
+    out.push(`| \`${rule.name}\` | \`${cell(rule.title)}\` | ${result} |`);
   }
   if (report.changed_since) {
     const { ref, files } = report.changed_since;
