@@ -97,9 +97,3 @@ export function matchSelector(graph: GraphView, text: string): SelectorMatch {
   if (symbols.length > 0) return { type: 'matched', symbols };
   return { type: 'empty', reason: matcher.describe };
 }
-
-/** True when the text is a bare file path or glob (it selects whole files, not named symbols). */
-export function selectsFiles(text: string): boolean {
-  const trimmed = text.trim();
-  return !trimmed.includes(':') && trimmed.includes('/');
-}
