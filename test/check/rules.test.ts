@@ -312,6 +312,7 @@ describe('a bad rule', () => {
   };
 
   it('names its field: a wrong kind, a missing or empty selector, a field another kind has, a bad bound', async () => {
+    await rejects([], 'no "checks" to evaluate');
     await rejects(
       [{ rule: 'forbids', from: 'a', to: 'b' }],
       'field "checks.0.rule": one of forbid, require, only-through, max-depth',
