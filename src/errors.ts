@@ -6,6 +6,10 @@ export const EXIT = {
   failed: 1,
   usage: 2,
   needsApproval: 3,
+  /** A code query (trace, callers, callees) answered: no such symbol, or no call path between them. */
+  notFound: 4,
+  /** A code query answered: a name matches several symbols, and the candidates are listed. */
+  ambiguous: 5,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -150,6 +154,11 @@ export type TaskOutcome =
   | 'needs_approval'
   | 'escalated'
   | 'interrupted';
+
+/** Exit code for the answer of a code query: `office trace` and `office run "trace …"` exit alike. */
+export function exitCodeForAnswer(status: 'found' | 'not_found' | 'ambiguous'): ExitCode {
+  return status === 'found' ? EXIT.ok : status === 'not_found' ? EXIT.notFound : EXIT.ambiguous;
+}
 
 /** Exit code for anything thrown: typed errors carry theirs; anything else is a bug (1). */
 export function exitCodeForError(err: unknown): ExitCode {

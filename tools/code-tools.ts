@@ -1,9 +1,10 @@
 // Built-in code tools ("Workshop"): index a tree, find symbols, list callers and callees, trace call paths.
 // Loaded at start-up, so they import no parser: the work happens in `ctx.services.code`.
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { FindSymbolResult, IndexStats, NeighboursResult, TraceResult } from '../src/code/service.js';
-import { formatStats, formatTraceText } from '../src/code/format.js';
-import { defineTool, type ToolContext } from '../src/tools/define-tool.js';
+import { formatStats, formatTraceText, type ShowPath } from '../src/code/format.js';
+import { defineTool, type RenderView, type ToolContext } from '../src/tools/define-tool.js';
 
 const dir = z
   .string()
@@ -17,10 +18,29 @@ const symbol = z
 const maxResults = z.int().min(1).max(10_000).optional().describe('Most calls listed (default 200).');
 
 const readsDir = <I extends { dir: string }>(input: I) => [{ path: input.dir, access: 'read' as const }];
-const indexOptions = (ctx: ToolContext) => ({ signal: ctx.signal });
+/** How often parsing progress is reported: often enough to show life, rarely enough for a log and the task file. */
+const PROGRESS_EVERY_MS = 500;
+
+/** Index options for a step: its abort signal, and progress while files are parsed (none for a warm index). */
+function indexOptions(ctx: ToolContext) {
+  let last = performance.now();
+  return {
+    signal: ctx.signal,
+    onProgress: (done: number, total: number) => {
+      const now = performance.now();
+      if (done >= total || now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      ctx.log(`parsing: ${done}/${total} files`);
+    },
+  };
+}
 
 function statsLine(stats: IndexStats): string {
-  return `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls (cache ${stats.cache}, ${stats.index_ms} ms)`;
+  const skipped = stats.too_large.files;
+  return (
+    `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls (cache ${stats.cache}, ${stats.index_ms} ms)` +
+    (skipped > 0 ? `; ${skipped} file${skipped === 1 ? '' : 's'} over the size cap not indexed` : '')
+  );
 }
 
 export const indexCodeTool = defineTool({
@@ -52,36 +72,38 @@ export const findSymbolTool = defineTool({
         (output.suggestions.length ? `; closest: ${output.suggestions.join(', ')}` : ''),
 });
 
+/**
+ * Paths in a code tool's output are relative to the indexed `dir`: shown through the view (relative to the
+ * person's folder) when there is one, as they are otherwise.
+ */
+function showPaths<I extends { dir: string }>(view: RenderView<I> | undefined): ShowPath {
+  if (view) return (file, line, column) => view.path(posix.join(view.input.dir, file), line, column);
+  return (file, line, column) =>
+    `${file}${line !== undefined ? `:${line}` : ''}${line !== undefined && column !== undefined ? `:${column}` : ''}`;
+}
+
 /** Callers or callees for a person: one line per call, with the calling code. */
-function renderNeighbours(output: NeighboursResult): string {
+function renderNeighbours<I extends { dir: string }>(output: NeighboursResult, view?: RenderView<I>): string {
+  const show = showPaths(view);
   if (output.status !== 'found' || !output.symbol) {
-    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${c.file}:${c.line}`);
+    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${show(c.file, c.line)}`);
     return [`${output.status}`, ...output.notes, ...candidates].join('\n');
   }
-  const head = `${output.direction} of ${output.symbol.qualified_name} (${output.symbol.file}:${output.symbol.line}): ${output.calls.length}`;
+  const head = `${output.direction} of ${output.symbol.qualified_name} (${show(output.symbol.file, output.symbol.line)}): ${output.calls.length}`;
   const lines = output.calls.map(
     (c) =>
-      `  ${c.symbol.qualified_name}  ${c.call.file}:${c.call.line}:${c.call.column}  ${c.call.text}  [${c.edge}]`,
+      `  ${c.symbol.qualified_name}  ${show(c.call.file, c.call.line, c.call.column)}  ${c.call.text}  [${c.edge}]`,
   );
   return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
 }
 
-/** Callers and callees of a name that is unknown or names several symbols: the user must say which. */
+/**
+ * Callers and callees of a name that is unknown or names several symbols: that is the answer (with the closest
+ * names or the candidates), as `office trace` gives it; re-planning the same request could not choose for the user.
+ */
 function reviewNeighbours<I>(_input: I, output: NeighboursResult) {
   if (output.status === 'found') return { ok: true as const };
-  const candidates = output.candidates.map((c) => `${c.file}:${c.qualified_name}`);
-  return {
-    ok: false as const,
-    escalate: true,
-    problem: [
-      output.notes.join('; ') || `no single symbol by that name (${output.status})`,
-      ...(candidates.length ? [`candidates: ${candidates.join(', ')}`] : []),
-    ].join('; '),
-    suggestion:
-      output.status === 'ambiguous'
-        ? 'name the symbol as path/file.ts:name or Class.method'
-        : 'check the name (see the closest names in the notes) and the directory',
-  };
+  return { ok: true as const, note: `answered ${output.status}: ${output.notes[0] ?? ''}`.trim() };
 }
 
 function neighboursSummary(output: NeighboursResult): string {
@@ -159,21 +181,15 @@ export const traceCallsTool = defineTool({
     const first = output.paths[0]?.hops ?? [];
     const names = first.map((hop) => hop.qualified_name);
     const more = output.paths.length > 1 ? ` (+${output.paths.length - 1} more paths)` : '';
-    return `${names.join(' → ')} (${first.length} hops)${more}`;
+    const calls = first.length - 1;
+    return `${names.join(' → ')} (${calls} call${calls === 1 ? '' : 's'})${more}`;
   },
-  render: formatTraceText,
+  render: (output, view) => formatTraceText(output, showPaths(view)),
   async review(input, output, ctx) {
     if (output.status !== 'found') {
-      // A wrong or ambiguous name is the user's to fix: re-planning the same request cannot choose for them.
-      return {
-        ok: false,
-        escalate: true,
-        problem: output.notes.join('; ') || `the trace ended ${output.status}`,
-        suggestion:
-          output.status === 'ambiguous'
-            ? 'name the symbols as path/file.ts:name or Class.method'
-            : 'check the names (see the closest names in the notes) and the directory',
-      };
+      // Not found and ambiguous are answers, the same `office trace` gives (with the closest names or the
+      // candidates): re-planning the same request cannot choose a name for the user.
+      return { ok: true, note: `answered ${output.status}: ${output.notes[0] ?? ''}`.trim() };
     }
     if (output.paths.length === 0) {
       return {

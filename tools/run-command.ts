@@ -55,6 +55,22 @@ function failureOf(i: RunCommandInput, output: RunCommandOutput): string | undef
   return stderr ? `${what}; the end of its stderr:\n${stderr}` : `${what} and printed nothing on stderr`;
 }
 
+/**
+ * Why a command's write failed, when the sandbox is the reason: under bwrap the workspace is read-only except
+ * `sandbox.writeScopes`, and a program only says "Read-only file system". Undefined when that is not the case.
+ */
+export function sandboxWriteNote(
+  output: Pick<RunCommandOutput, 'sandbox' | 'stderr' | 'stdout' | 'exit_code'>,
+): string | undefined {
+  if (output.sandbox !== 'bwrap' || output.exit_code === 0) return undefined;
+  if (!/read-only file system|EROFS/i.test(`${output.stderr}\n${output.stdout}`)) return undefined;
+  return (
+    'the sandbox made that write fail: it mounts the workspace read-only except the folders in ' +
+    'sandbox.writeScopes; add the folder the command writes to (e.g. "writeScopes": ["dist"]) in ' +
+    '.office.config.json, or run with --sandbox process'
+  );
+}
+
 function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -95,17 +111,25 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
       sandbox: sandbox.kind ?? 'unknown',
     };
   },
-  failure: (i, output) => failureOf(i, output),
+  failure: (i, output) => {
+    const problem = failureOf(i, output);
+    const sandboxed = problem === undefined ? undefined : sandboxWriteNote(output);
+    return sandboxed ? `${problem}\n${sandboxed}` : problem;
+  },
   exitCode: (output) => output.exit_code,
   review(i, output) {
     const problem = failureOf(i, output);
-    return problem === undefined
-      ? { ok: true }
-      : {
-          ok: false,
-          problem,
-          ...(output.timed_out ? { suggestion: 'raise timeout_seconds, or run a narrower command' } : {}),
-        };
+    if (problem === undefined) return { ok: true };
+    const sandboxed = sandboxWriteNote(output);
+    return {
+      ok: false,
+      problem: sandboxed ? `${problem}\n${sandboxed}` : problem,
+      ...(output.timed_out
+        ? { suggestion: 'raise timeout_seconds, or run a narrower command' }
+        : sandboxed
+          ? { suggestion: sandboxed, escalate: true }
+          : {}),
+    };
   },
   render(output) {
     const parts = [output.stdout.trimEnd()];
@@ -113,10 +137,15 @@ export const runCommand = defineTool<RunCommandInput, RunCommandOutput>({
     parts.push(
       `(exit ${output.exit_code ?? 'by signal'}${output.timed_out ? ', timed out' : ''}, ${output.sandbox} sandbox${output.truncated ? ', output truncated' : ''})`,
     );
+    const sandboxed = sandboxWriteNote(output);
+    if (sandboxed) parts.push(`note: ${sandboxed}`);
     return parts.filter(Boolean).join('\n');
   },
   summarize(output) {
     const status = output.timed_out ? 'timed out' : `exit ${output.exit_code ?? 'signal'}`;
-    return `${status} (${output.sandbox} sandbox)${output.truncated ? ', output truncated' : ''}`;
+    const sandboxed = sandboxWriteNote(output)
+      ? '; the read-only sandbox refused a write (see sandbox.writeScopes)'
+      : '';
+    return `${status} (${output.sandbox} sandbox)${output.truncated ? ', output truncated' : ''}${sandboxed}`;
   },
 });

@@ -3,20 +3,27 @@
 import { Command, CommanderError, Option } from 'commander';
 import { captureSecrets } from '../config/secrets.js';
 import { EXIT, type ExitCode, OfficeError } from '../errors.js';
+import { ignoreTerminalInterruptUnderLauncher } from './interrupts.js';
 
 const VERSION = '0.1.0';
 
 const EXIT_HELP = `
 Exit codes:
   0    succeeded
-  1    failed or dead-lettered (or a trace found no path)
+  1    failed or dead-lettered
   2    usage or configuration error
   3    needs approval, or escalated to a person
+  4    not found: a trace, callers or callees named no such symbol, or no call path connects
+  5    ambiguous: a name matches several symbols (the candidates are listed)
   130  interrupted (state is saved; \`office resume <task>\` continues)`;
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
+
+const MAX_FILE_BYTES = '--max-file-bytes <size>';
+const MAX_FILE_BYTES_HELP =
+  'leave out files larger than this (bytes, or 800k, 8m); default from config code.maxFileBytes: 2000000';
 
 function dirOption(): Option {
   return new Option(
@@ -25,9 +32,44 @@ function dirOption(): Option {
   );
 }
 
+/** A command group named alone (`office dlq`) asks what it holds: its help on stdout, exit 0. */
+function helpWhenBare(group: Command): Command {
+  return group.action(() => {
+    group.outputHelp();
+  });
+}
+
+/**
+ * A reader that went away (`office list | head -1`) ends the output, not office: writes to a closed pipe are
+ * dropped quietly and the command finishes with its own exit code. Any other write error is reported once.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream, name: string): { failed: () => boolean } {
+  let failed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' || failed) return;
+    failed = true;
+    if (stream !== process.stderr)
+      process.stderr.write(`office: could not write to ${name}: ${err.message}\n`);
+  });
+  return { failed: () => failed };
+}
+
+/**
+ * NO_COLOR (no-color.org: set and not empty) turns colour off everywhere: chalk 6, and so ink 8's terminal UI,
+ * read FORCE_COLOR and the terminal but not NO_COLOR, so office sets chalk's level itself.
+ */
+export async function honourNoColor(env: NodeJS.ProcessEnv): Promise<void> {
+  if (!env.NO_COLOR) return;
+  const { default: chalk } = await import('chalk');
+  chalk.level = 0;
+}
+
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   // First of all: keys leave process.env (no child inherits them) and this process's /proc environ.
   captureSecrets();
+  const output = [quietOnClosedPipe(process.stdout, 'stdout'), quietOnClosedPipe(process.stderr, 'stderr')];
+  ignoreTerminalInterruptUnderLauncher();
+  await honourNoColor(process.env);
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
     code = c;
@@ -56,13 +98,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       '--max-iterations <n>',
       'REVISE rounds per subtask before dead-lettering (default from config: 3)',
     )
-    .option('--ci', 'never prompt: steps that need approval stop the task (exit 3)')
+    .option('--ci', 'never prompt: steps that need approval stop the task (exit 3); implied by CI=true')
     .option('--offline', 'use no model: templates, rules and deterministic review only')
     .option(
       '--model <tier=provider:model>',
       'override a tier for this run, e.g. medium=openai:gpt-4o-mini (repeatable)',
       collect,
-      [],
     )
     .option('--record-responses <file>', 'write every model exchange of this run as JSON lines')
     .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
@@ -71,6 +112,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'auto | bwrap | process: how run_command is isolated (default from config: auto)',
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file instead of a provider')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (words: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(words.join(' '), opts));
@@ -87,7 +129,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-iterations <n>', 'REVISE rounds per subtask')
     .option('--ci', 'never prompt')
     .option('--offline', 'use no model')
-    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect, [])
+    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect)
     .option('--record-responses <file>', 'write every model exchange as JSON lines')
     .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
     .option(
@@ -95,6 +137,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'auto | bwrap | process: how run_command is isolated (default from config: auto)',
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (task: string, opts) => {
       const { resumeCommand } = await import('./commands/run.js');
       done(await resumeCommand(task, opts));
@@ -146,11 +189,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await approveCommand(task, steps, opts));
     });
 
-  const dlq = program
-    .command('dlq')
-    .description('the dead-letter queue: tasks that found no acceptable plan');
+  const dlq = helpWhenBare(
+    program.command('dlq').description('the dead-letter queue: tasks that found no acceptable plan'),
+  );
   dlq
     .command('list')
+    .description('the dead-lettered tasks, newest first, with the reason each was given up')
     .addOption(dirOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -159,6 +203,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   dlq
     .command('show')
+    .description('why a task was dead-lettered: the reason and the feedback of each round')
     .argument('<task>', 'task id')
     .addOption(dirOption())
     .option('--json', 'print JSON')
@@ -168,6 +213,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   dlq
     .command('retry')
+    .description('run a dead-lettered task again, with a fresh allowance of REVISE rounds')
     .argument('<task>', 'task id')
     .addOption(dirOption())
     .option('--json', 'print the outcome as one JSON object')
@@ -178,7 +224,9 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await dlqRetryCommand(task, opts));
     });
 
-  const config = program.command('config').description('the workspace configuration (.office.config.json)');
+  const config = helpWhenBare(
+    program.command('config').description('the workspace configuration (.office.config.json)'),
+  );
   config
     .command('init')
     .description('write a commented default .office.config.json')
@@ -212,9 +260,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .argument('<to>', 'the same forms')
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--max-paths <k>', 'the k shortest paths (default 1)')
-    .option('--max-depth <n>', 'longest path in hops (default from config: 16)')
+    .option('--max-depth <n>', 'most calls on a path (default from config: 16)')
     .option('--format <format>', 'text | json | mermaid | dot (default text)')
     .option('--json', 'same as --format json')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (from: string, to: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       done(await traceCommand(from, to, opts));
@@ -225,6 +274,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .description('the whole call graph of a directory, for people and other tools')
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--format <format>', 'json | dot (default json)')
+    .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .option(
       '--no-refine',
       'skip the TypeScript checker: only calls resolved without it (faster on large TS trees)',
@@ -308,9 +358,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await auditVerifyCommand(opts));
     });
 
-  const tools = program.command('tools').description('the tools plans can use: built-in and plugins');
+  const tools = helpWhenBare(
+    program.command('tools').description('the tools plans can use: built-in and plugins'),
+  );
   tools
     .command('list')
+    .description('every tool plans can use, with its risk and where it comes from')
     .addOption(dirOption())
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -319,6 +372,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   tools
     .command('show')
+    .description("one tool's description, risk and input schema")
     .argument('<name>', 'tool name')
     .addOption(dirOption())
     .option('--json', 'print JSON')
@@ -396,14 +450,19 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       done(await gcCommand(opts));
     });
 
+  // `office` alone asks what there is: help on stdout, exit 0.
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(argv as string[]);
-    return code;
+    // Output that could not be written (a full disk) is a failure even when the command went well.
+    return code === EXIT.ok && output.some((o) => o.failed()) ? EXIT.failed : code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.usage;
-      return EXIT.usage;
+      // Help asked for (`--help`, `office help [cmd]`) and `--version` end with commander's exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof OfficeError) {
       process.stderr.write(`office: ${err.message}\n`);

@@ -3,11 +3,24 @@ import chalk from 'chalk';
 import type { LoopEvent } from '../office/events.js';
 import type { Reporter } from '../office/ports.js';
 import { secretValues } from '../config/secrets.js';
+import { clip } from '../util/clip.js';
 import { redact } from '../util/redact.js';
 
 /** Masks secrets in a line; the values are those office read at start-up. */
 function masked(line: string): string {
   return redact(line, { secrets: secretValues() });
+}
+
+/** The request is echoed by its start: a pasted 100 KB request is in the task document, not worth a screenful. */
+const REQUEST_SHOWN = 200;
+/** Each line of a final message is shown up to this long (a message may quote a request or a pattern). */
+const LINE_SHOWN = 300;
+
+function clipLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => clip(line, LINE_SHOWN))
+    .join('\n');
 }
 
 function ms(n: number): string {
@@ -24,7 +37,7 @@ export function plainReporter(
         case 'task_started':
           write(
             chalk.bold(
-              `office: ${e.resumed ? 'resuming' : 'task'} ${e.task_id} — ${JSON.stringify(e.request)}`,
+              `office: ${e.resumed ? 'resuming' : 'task'} ${e.task_id} — ${JSON.stringify(clip(e.request, REQUEST_SHOWN))}`,
             ),
           );
           break;
@@ -83,7 +96,11 @@ export function plainReporter(
               : e.status === 'needs_approval' || e.status === 'escalated'
                 ? chalk.yellow
                 : chalk.red;
-          write(colour(`office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${e.message}` : ''}`));
+          write(
+            colour(
+              `office: ${e.status} in ${ms(e.duration_ms)}${e.message ? ` — ${clipLines(e.message)}` : ''}`,
+            ),
+          );
           break;
         }
         default:

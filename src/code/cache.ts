@@ -1,9 +1,12 @@
 // Code index cache ("Archives"): per indexed directory, each file's extracted facts keyed by content hash, the
 // linked graph of an unchanged tree, and the edges lazy refinement found on it. A cache that cannot be read is a
-// miss, never a crash.
+// miss, never a crash. It lives in the workspace's .office, or per user when the tree has no workspace: never
+// written into a traced tree that is not one (node_modules, a read-only checkout).
 import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { withFileLock, writeFileAtomic } from '../util/files.js';
 import { officeDir } from '../util/workspace.js';
@@ -75,9 +78,43 @@ export interface CacheLocation {
   readonly refinementsPath: string;
 }
 
+/** office's per-user cache folder: `$XDG_CACHE_HOME/office`, else `~/.cache/office`. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), 'office');
+}
+
+/** What decides where a tree's code cache goes: the workspace found for it, and what that folder is. */
+export interface CachePlace {
+  readonly workspace: string;
+  /** The folder holds a workspace marker (.office.config.json, .office/ or .git): it is a workspace, not just the tree. */
+  readonly marked: boolean;
+  /** office may write its .office there. */
+  readonly writable: boolean;
+}
+
+/** The code cache folder: the workspace's `.office/cache/code`, else (no workspace, or one office cannot write) per user. */
+export function codeCacheDir(place: CachePlace, userCache: string): string {
+  return place.marked && place.writable
+    ? join(officeDir(place.workspace), 'cache', 'code')
+    : join(userCache, 'code');
+}
+
+function placeOf(workspace: string): CachePlace {
+  const marked = ['.office.config.json', '.office', '.git'].some((m) => existsSync(join(workspace, m)));
+  const office = officeDir(workspace);
+  let writable = true;
+  try {
+    accessSync(existsSync(office) ? office : workspace, constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  return { workspace, marked, writable };
+}
+
 export function cacheLocation(workspace: string, root: string): CacheLocation {
   const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
-  const dir = join(officeDir(workspace), 'cache', 'code');
+  const dir = codeCacheDir(placeOf(workspace), userCacheDir());
   return {
     root,
     factsPath: join(dir, `${key}.facts.json`),

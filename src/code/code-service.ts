@@ -9,7 +9,10 @@ import {
   matchEndpoint,
   notFoundNote,
   parseEndpoint,
+  qualifyHint,
+  uniqueEndpoint,
 } from './endpoints.js';
+import { tooLargeNote } from '../util/too-large.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
 import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
 import type { CallEdge, CodeSymbol } from './model.js';
@@ -37,6 +40,9 @@ const DEFAULT_MAX_RESULTS = 200;
 /** Past this many (from, to) pairs, asking the user to qualify a name beats searching them all. */
 const MAX_PAIRS = 100;
 const MAX_PROBLEM_NOTES = 5;
+/** "1 call", "16 calls": path lengths and --max-depth count calls (the arrows), not the functions on a path. */
+const callsText = (n: number): string => `${n} call${n === 1 ? '' : 's'}`;
+const RAISE_CAP = '--max-file-bytes (or code.maxFileBytes in .office.config.json)';
 
 export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIndexService {
   const latest = new Map<string, CodeIndex>();
@@ -62,6 +68,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     try {
       const index = await build;
       latest.set(root, index);
+      indexOptions.onIndexed?.(index.stats);
       return index;
     } finally {
       if (building.get(root) === build) building.delete(root);
@@ -73,7 +80,9 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
   }
 
   function problemNotes(index: CodeIndex): string[] {
-    const notes = index.problems.slice(0, MAX_PROBLEM_NOTES);
+    // A file over the size cap may hold the very symbol asked for: say so next to any answer.
+    const skipped = tooLargeNote(index.stats.too_large, 'indexed', RAISE_CAP);
+    const notes = [...(skipped ? [skipped] : []), ...index.problems.slice(0, MAX_PROBLEM_NOTES)];
     if (index.problems.length > MAX_PROBLEM_NOTES) {
       notes.push(`and ${index.problems.length - MAX_PROBLEM_NOTES} more files or caches with problems`);
     }
@@ -109,7 +118,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         notes: [
           matches.length === 0
             ? notFoundNote(index.graph, endpoint)
-            : `"${query}" names ${matches.length} symbols; qualify it as path/file.ts:name`,
+            : `"${query}" names ${matches.length} symbols; ${qualifyHint(index.graph, query, matches)}`,
           ...base.notes,
         ],
         stats: statsAfterQuery(index),
@@ -184,7 +193,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         status: 'ambiguous',
         notes: [
           `${fromCandidates.length} symbols match "${query.from}" and ${toCandidates.length} match "${query.to}"; ` +
-            'qualify them as path/file.ts:name or Class.method',
+            'qualify them as path/file.ts:name, path/file.ts:Class.method or path/file.ts:LINE',
         ],
       });
     }
@@ -207,18 +216,23 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         from: publicSymbol(choice.from),
         to: publicSymbol(choice.to),
         notes: [
-          `no call path from ${describeSymbol(choice.from)} to ${describeSymbol(choice.to)} within ${maxDepth} hops`,
+          `no call path from ${describeSymbol(choice.from)} to ${describeSymbol(choice.to)} within ${callsText(maxDepth)}`,
         ],
       });
     }
     if (choice.type === 'ambiguous') {
+      const named = (symbol: CodeSymbol) => uniqueEndpoint(graph, symbol);
       const notes =
         choice.connecting.length === 0
-          ? [`no pair of candidates connects within ${maxDepth} hops; qualify the names as path/file.ts:name`]
+          ? [
+              `no pair of candidates connects within ${callsText(maxDepth)}`,
+              ...(fromCandidates.length > 1 ? [qualifyHint(graph, query.from, fromCandidates)] : []),
+              ...(toCandidates.length > 1 ? [qualifyHint(graph, query.to, toCandidates)] : []),
+            ]
           : [
               `${choice.connecting.length} candidate pairs connect: ` +
-                choice.connecting.map(([a, b]) => `${describeSymbol(a)} → ${describeSymbol(b)}`).join('; ') +
-                '; qualify the names as path/file.ts:name',
+                choice.connecting.map(([a, b]) => `${named(a)} → ${named(b)}`).join('; ') +
+                '; trace one pair by those names',
             ];
       return result({ status: 'ambiguous', notes });
     }
@@ -234,7 +248,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     }
     if (choice.paths.length < maxPaths && maxPaths > 1) {
       notes.push(
-        `only ${choice.paths.length} distinct call path${choice.paths.length === 1 ? '' : 's'} within ${maxDepth} hops`,
+        `only ${choice.paths.length} distinct call path${choice.paths.length === 1 ? '' : 's'} within ${callsText(maxDepth)}`,
       );
     }
     return result({

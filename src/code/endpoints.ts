@@ -1,5 +1,5 @@
-// Endpoint resolution (code intelligence): what `checkout`, `Class.method` or `src/a.ts:name` names in an index,
-// and which pair of candidates a trace answers.
+// Endpoint resolution (code intelligence): what `checkout`, `Class.method`, `src/a.ts:name` or `src/a.ts:42` names
+// in an index, the shortest form that names one symbol alone, and which pair of candidates a trace answers.
 import { UsageError } from '../errors.js';
 import { compareSymbols, type GraphView } from './graph.js';
 import type { CodeSymbol } from './model.js';
@@ -9,13 +9,15 @@ export interface Endpoint {
   readonly raw: string;
   /** Relative path or path suffix, forward slashes, when given as `path:name`. */
   readonly file?: string;
-  /** `name`, `Class.method` or `outer.inner`. */
+  /** `name`, `Class.method` or `outer.inner`; for a line endpoint, the line as written. */
   readonly name: string;
+  /** `path/file.ts:LINE`: the innermost symbol whose body holds this 1-based line. */
+  readonly line?: number;
 }
 
 const MODULE_NAME = '<module>';
 
-/** Splits `path/file.ts:Class.method` into its file and name; a bare name has no file. */
+/** Splits `path/file.ts:Class.method` (or `path/file.ts:LINE`) into its file and name; a bare name has no file. */
 export function parseEndpoint(raw: string): Endpoint {
   const text = raw.trim();
   const colon = text.lastIndexOf(':');
@@ -23,10 +25,13 @@ export function parseEndpoint(raw: string): Endpoint {
   const file = colon >= 0 ? normaliseFile(text.slice(0, colon)) : undefined;
   if (name === '' || file === '') {
     throw new UsageError(
-      `"${raw}" does not name a symbol; write name, Class.method, path/file.ts:name or path/file.ts:Class.method.`,
+      `"${raw}" does not name a symbol; write name, Class.method, path/file.ts:name, path/file.ts:Class.method ` +
+        'or path/file.ts:LINE.',
     );
   }
-  return file === undefined ? { raw, name } : { raw, file, name };
+  if (file === undefined) return { raw, name };
+  const line = /^\d+$/.test(name) ? Number(name) : undefined;
+  return line !== undefined && line >= 1 ? { raw, file, name, line } : { raw, file, name };
 }
 
 function normaliseFile(file: string): string {
@@ -42,10 +47,24 @@ function withoutExtension(file: string): string {
   return dot > slash + 1 ? file.slice(0, dot) : file;
 }
 
-/** True when `file` (relative to the indexed dir) is the endpoint's file: equal, a path suffix, or either without extension. */
-export function fileMatches(file: string, wanted: string): boolean {
+/**
+ * True when `file` (relative to the indexed dir) is `wanted` compared segment by segment: the same path, or, when
+ * `suffix`, the same last segments; either may leave out the extension.
+ */
+export function fileMatches(file: string, wanted: string, suffix = true): boolean {
   const bare = withoutExtension(file);
-  return file === wanted || file.endsWith(`/${wanted}`) || bare === wanted || bare.endsWith(`/${wanted}`);
+  if (file === wanted || bare === wanted) return true;
+  return suffix && (file.endsWith(`/${wanted}`) || bare.endsWith(`/${wanted}`));
+}
+
+/**
+ * The indexed files an endpoint's file part names: the file at exactly that path when there is one (so that
+ * `esm/x.js` is not also `lib/esm/x.js`), else every file whose last segments are those of the path.
+ */
+export function filesNamed(files: Iterable<string>, wanted: string): Set<string> {
+  const all = [...files];
+  const exact = all.filter((file) => fileMatches(file, wanted, false));
+  return new Set(exact.length > 0 ? exact : all.filter((file) => fileMatches(file, wanted)));
 }
 
 function nameMatches(symbol: CodeSymbol, name: string): boolean {
@@ -57,14 +76,64 @@ function nameMatches(symbol: CodeSymbol, name: string): boolean {
   return symbol.name === name;
 }
 
+/** Of a file's symbols, the innermost whose lines hold `line` (a module symbol only when nothing else does). */
+function innermostAt(symbols: readonly CodeSymbol[], line: number): CodeSymbol | undefined {
+  const holding = symbols.filter((s) => s.line <= line && line <= s.end_line);
+  const inner = holding.filter((s) => s.kind !== 'module');
+  const pool = inner.length > 0 ? inner : holding;
+  // Latest start first (then rightmost): a nested symbol starts after, or on the same line right of, its parent.
+  return pool.sort((a, b) => b.line - a.line || b.column - a.column || a.end_line - b.end_line)[0];
+}
+
 /** Every symbol the endpoint names, in file and line order. */
 export function matchEndpoint(graph: GraphView, endpoint: Endpoint): CodeSymbol[] {
-  const matches: CodeSymbol[] = [];
-  for (const symbol of graph.symbols()) {
-    if (endpoint.file !== undefined && !fileMatches(symbol.file, endpoint.file)) continue;
-    if (nameMatches(symbol, endpoint.name)) matches.push(symbol);
+  const symbols = [...graph.symbols()];
+  const files =
+    endpoint.file === undefined
+      ? undefined
+      : filesNamed(
+          symbols.map((s) => s.file),
+          endpoint.file,
+        );
+  const inFiles = files ? symbols.filter((symbol) => files.has(symbol.file)) : symbols;
+  if (endpoint.line !== undefined) {
+    const line = endpoint.line;
+    return [...new Set(inFiles.map((s) => s.file))]
+      .flatMap(
+        (file) =>
+          innermostAt(
+            inFiles.filter((s) => s.file === file),
+            line,
+          ) ?? [],
+      )
+      .sort(compareSymbols);
   }
-  return matches.sort(compareSymbols);
+  return inFiles.filter((symbol) => nameMatches(symbol, endpoint.name)).sort(compareSymbols);
+}
+
+/**
+ * The shortest endpoint that names `symbol` alone in `graph`: its name or `Class.method` when that is unique
+ * (candidates sharing a file differ there), else the fewest trailing path segments before it, else `path:LINE`.
+ */
+export function uniqueEndpoint(graph: GraphView, symbol: CodeSymbol): string {
+  const only = (text: string): boolean => {
+    const matches = matchEndpoint(graph, parseEndpoint(text));
+    return matches.length === 1 && matches[0]!.id === symbol.id;
+  };
+  const name = symbol.kind === 'module' ? MODULE_NAME : symbol.qualified_name;
+  if (symbol.kind !== 'module' && only(name)) return name;
+  const segments = symbol.file.split('/');
+  for (let n = 1; n <= segments.length; n++) {
+    const text = `${segments.slice(-n).join('/')}:${name}`;
+    if (only(text)) return text;
+  }
+  const atLine = `${symbol.file}:${symbol.line}`;
+  return only(atLine) ? atLine : `${symbol.file}:${name}`;
+}
+
+/** "write X as one of: a, b": the forms that name each candidate alone. */
+export function qualifyHint(graph: GraphView, written: string, candidates: readonly CodeSymbol[]): string {
+  return `write "${written}" as one of: ${candidates.map((c) => uniqueEndpoint(graph, c)).join(', ')}`;
 }
 
 /**
@@ -74,10 +143,17 @@ export function matchEndpoint(graph: GraphView, endpoint: Endpoint): CodeSymbol[
 export function notFoundNote(graph: GraphView, endpoint: Endpoint, limit = 5): string {
   const symbols = [...graph.symbols()];
   if (endpoint.file !== undefined) {
-    const inFile = symbols.filter((s) => fileMatches(s.file, endpoint.file!));
+    const files = filesNamed(
+      symbols.map((s) => s.file),
+      endpoint.file,
+    );
+    const inFile = symbols.filter((s) => files.has(s.file));
     if (inFile.length === 0) {
       const files = closest(endpoint.file, new Set(symbols.map((s) => s.file)), limit);
       return `no indexed file matches "${endpoint.file}"${files.length ? `; closest files: ${files.join(', ')}` : ''}`;
+    }
+    if (endpoint.line !== undefined) {
+      return `no function, method or class of ${endpoint.file} holds line ${endpoint.line}`;
     }
     const names = closest(endpoint.name, namePool(inFile), limit);
     return `no symbol "${endpoint.name}" in ${endpoint.file}${names.length ? `; closest: ${names.join(', ')}` : ''}`;

@@ -55,40 +55,53 @@ export function formatStats(stats: IndexStats): string {
 
 const at = (place: { file: string; line: number }): string => `${place.file}:${place.line}`;
 
-function textOfHops(hops: readonly Hop[]): string[] {
+/**
+ * How text output shows a path (relative to the indexed directory) with a line and column: as is by default; the
+ * CLI passes one that makes it relative to the current folder and a hyperlink on terminals that support them.
+ */
+export type ShowPath = (file: string, line?: number, column?: number) => string;
+const asIndexed: ShowPath = (file, line, column) =>
+  `${file}${line !== undefined ? `:${line}` : ''}${line !== undefined && column !== undefined ? `:${column}` : ''}`;
+
+function textOfHops(hops: readonly Hop[], show: ShowPath): string[] {
   const lines: string[] = [];
   hops.forEach((hop, i) => {
-    lines.push(`  ${i + 1}. ${hop.qualified_name}  ${at(hop)}`);
+    lines.push(`  ${i + 1}. ${hop.qualified_name}  ${show(hop.file, hop.line)}`);
     if (hop.call) {
       lines.push(
-        `     ↳ ${hop.call.file}:${hop.call.line}:${hop.call.column}  ${hop.call.text}  [${hop.edge ?? 'call'}]`,
+        `     ↳ ${show(hop.call.file, hop.call.line, hop.call.column)}  ${hop.call.text}  [${hop.edge ?? 'call'}]`,
       );
     }
   });
   return lines;
 }
 
-function textOfCandidates(label: string, candidates: readonly PublicSymbol[]): string[] {
+function textOfCandidates(label: string, candidates: readonly PublicSymbol[], show: ShowPath): string[] {
   if (candidates.length <= 1) return [];
-  return [`${label} candidates:`, ...candidates.map((c) => `  - ${c.qualified_name}  ${at(c)}  (${c.kind})`)];
+  return [
+    `${label} candidates:`,
+    ...candidates.map((c) => `  - ${c.qualified_name}  ${show(c.file, c.line)}  (${c.kind})`),
+  ];
 }
 
 /** A header line, each path's hops with the calls between them, notes, and the index statistics. */
-export function formatTraceText(result: TraceResult): string {
+export function formatTraceText(result: TraceResult, show: ShowPath = asIndexed): string {
   const lines: string[] = [];
   const ends = `${result.from?.qualified_name ?? '?'} → ${result.to?.qualified_name ?? '?'}`;
   if (result.status === 'found') {
     const count = result.paths.length;
     lines.push(`${ends}: ${count} call path${count === 1 ? '' : 's'}`);
     result.paths.forEach((path, i) => {
-      if (count > 1) lines.push(`path ${i + 1} (${path.hops.length} hops)`);
-      lines.push(...textOfHops(path.hops));
+      // Counted in calls, as --max-depth is: a path through 4 functions makes 3 calls.
+      const calls = path.hops.length - 1;
+      if (count > 1) lines.push(`path ${i + 1} (${calls} call${calls === 1 ? '' : 's'})`);
+      lines.push(...textOfHops(path.hops, show));
     });
   } else if (result.status === 'ambiguous') {
-    lines.push('ambiguous: an endpoint names several symbols; qualify it as path/file.ts:name');
+    lines.push('ambiguous: an endpoint names several symbols; the notes say how to name each alone');
     lines.push(
-      ...textOfCandidates('from', result.candidates.from),
-      ...textOfCandidates('to', result.candidates.to),
+      ...textOfCandidates('from', result.candidates.from, show),
+      ...textOfCandidates('to', result.candidates.to, show),
     );
   } else {
     lines.push(result.from && result.to ? `${ends}: no call path` : 'no call path: a symbol was not found');
@@ -167,7 +180,7 @@ export function formatTraceDot(result: TraceResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatTrace(result: TraceResult, format: TraceFormat): string {
+export function formatTrace(result: TraceResult, format: TraceFormat, show?: ShowPath): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
@@ -176,7 +189,7 @@ export function formatTrace(result: TraceResult, format: TraceFormat): string {
     case 'dot':
       return formatTraceDot(result);
     default:
-      return formatTraceText(result);
+      return formatTraceText(result, show);
   }
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { summarizeTooLarge } from '../util/too-large.js';
 import { walkFiles } from '../util/walk.js';
 import { findWorkspaceRoot } from '../util/workspace.js';
 import {
@@ -88,6 +89,7 @@ export interface CodeIndex {
 }
 
 const READ_CONCURRENCY = 32;
+const YIELD_EVERY_MS = 50;
 
 /** Resolves and checks the directory to index. */
 export async function indexRoot(dir: string): Promise<string> {
@@ -115,10 +117,13 @@ export async function buildIndex(
   const problems: string[] = [];
   const sameDir = previous?.root === root ? previous : undefined;
 
+  const maxFileBytes = options.maxFileBytes ?? 2_000_000;
+  const tooLarge: { path: string; bytes: number }[] = [];
   const paths = await walkFiles(root, {
     extensions: indexedExtensions(entries),
     exclude: options.exclude ?? [],
-    maxFileBytes: options.maxFileBytes ?? 2_000_000,
+    maxFileBytes,
+    onTooLarge: (file) => tooLarge.push(file),
     gitignoreFrom: workspace,
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -234,6 +239,7 @@ export async function buildIndex(
       edges: graph.edgeCount,
       index_ms: Math.round(performance.now() - started),
       cache: cacheState,
+      too_large: summarizeTooLarge(tooLarge, maxFileBytes),
     },
   };
 }
@@ -283,7 +289,14 @@ async function linkFiles(
 ): Promise<{ linked: LinkedGraph; problems: string[] }> {
   const parsed: { file: SourceFile; facts: unknown }[] = [];
   const problems: string[] = [];
+  let turned = performance.now();
   for (const file of files) {
+    // Extracting here runs on the main thread: let the event loop turn every ~50 ms, so that Ctrl-C (the abort
+    // below), progress output and the terminal UI's spinner keep going on a large tree.
+    if (performance.now() - turned > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turned = performance.now();
+    }
     signal?.throwIfAborted();
     const result = await facts.factsOf(file, adapter);
     if ('facts' in result) parsed.push({ file, facts: result.facts });

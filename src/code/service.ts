@@ -1,5 +1,6 @@
 // Code intelligence seam: what tools and commands ask of the code index. Results are the public JSON shapes.
 import { z } from 'zod';
+import { tooLargeSchema } from '../util/too-large.js';
 import { edgeKinds, symbolKinds } from './model.js';
 
 /** A symbol as shown to users (the `Symbol` of `office trace --json`). */
@@ -33,6 +34,8 @@ export const indexStatsSchema = z.strictObject({
   edges: z.int(),
   index_ms: z.number(),
   cache: z.enum(['hit', 'miss', 'partial']),
+  /** Files of the tree left out for being over the size cap (`code.maxFileBytes`, `--max-file-bytes`). */
+  too_large: tooLargeSchema,
 });
 export type IndexStats = z.infer<typeof indexStatsSchema>;
 
@@ -104,6 +107,8 @@ export interface PathCheck {
 export interface IndexOptions {
   /** Called with (done, total) while files are parsed; for progress bars. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with the statistics of the index a query works on, once it is built (e.g. to report skipped files). */
+  readonly onIndexed?: (stats: IndexStats) => void;
   readonly signal?: AbortSignal;
 }
 

@@ -6,6 +6,7 @@ import type { ApprovalMode } from '../cli/safety.js';
 import { taskResultJson } from '../cli/task-view.js';
 import { buildDeps, type Workspace } from '../cli/wiring.js';
 import { createTask, renderResult } from '../cli/commands/run.js';
+import { pathView } from '../cli/path-view.js';
 import { silentReporter } from '../cli/reporters.js';
 import { runTask } from '../office/orchestrate.js';
 import type { ToolRegistry } from '../office/ports.js';
@@ -122,7 +123,9 @@ async function runTaskOnce(
             ]
           : [],
     };
-    return { result, text: runTaskText(result, renderResult(doc, deps.tools)) };
+    // Paths in the text as the workspace knows them: an MCP client has no current folder of the person's.
+    const paths = pathView({ base: ws.root, cwd: ws.root, links: false });
+    return { result, text: runTaskText(result, renderResult(doc, deps.tools, paths)) };
   } finally {
     await deps.close();
   }

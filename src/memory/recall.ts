@@ -2,6 +2,7 @@
 // past plan may be reused as it is, and which similar successes and lessons go into the planning prompt.
 import { estimateTokens, trimToTokens } from '../office/prompts.js';
 import { type MemoryEntry, planSummary } from './entry.js';
+import { formatWhen } from '../util/dates.js';
 
 export interface Hit {
   readonly entry: MemoryEntry;
@@ -122,5 +123,5 @@ export function entryLine(e: MemoryEntry): string {
       : e.kind === 'failure'
         ? e.lesson
         : `${e.rating || 'no'} feedback${e.comment ? `: ${quote(e.comment)}` : ''}`;
-  return `${e.id}  ${e.kind.padEnd(8)} ${e.at.slice(0, 16).replace('T', ' ')}  ${quote(e.request)}  ${what}`;
+  return `${e.id}  ${e.kind.padEnd(8)} ${formatWhen(e.at)}  ${quote(e.request)}  ${what}`;
 }

@@ -2,8 +2,13 @@
 import type { ModelCallRecord } from './types.js';
 
 export interface UsageTotals {
-  /** Calls made or answered from the cache (skips and refusals are not calls). */
+  /**
+   * Calls that were answered, by a provider or from the cache. Every view (run footer, status, show, stats, the
+   * terminal UI) counts these; skips and refusals are not calls, failed attempts are counted apart.
+   */
   readonly calls: number;
+  /** Attempts a provider did not answer usefully (error, timeout, 429, output that failed its schema). */
+  readonly failed: number;
   readonly cached: number;
   readonly tokensIn: number;
   readonly tokensOut: number;
@@ -59,9 +64,11 @@ export function summarizeUsage(records: readonly ModelCallRecord[]): UsageSummar
   };
 }
 
+/** Answered calls and failed attempts of `records` (attempts only); tokens and cost of both, as both were spent. */
 function totals(records: readonly ModelCallRecord[]): UsageTotals {
   return {
-    calls: records.length,
+    calls: records.filter((r) => r.outcome === 'ok').length,
+    failed: records.filter((r) => r.outcome !== 'ok').length,
     cached: records.filter((r) => r.cache_hit).length,
     tokensIn: records.reduce((s, r) => s + r.tokens_in, 0),
     tokensOut: records.reduce((s, r) => s + r.tokens_out, 0),
@@ -70,7 +77,7 @@ function totals(records: readonly ModelCallRecord[]): UsageTotals {
   };
 }
 
-/** e.g. `models: 3 calls (1 cached), 2,341 tokens in / 512 out, $0.0012; fallback: none`. */
+/** e.g. `models: 3 calls (1 cached), 1 failed attempt, 2,341 tokens in / 512 out, $0.0012; fallback: none`. */
 export function formatUsageLine(summary: UsageSummary): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const approx = summary.estimated ? '~' : '';
@@ -82,6 +89,7 @@ export function formatUsageLine(summary: UsageSummary): string {
     summary.fallbacks === 0 ? 'none' : `${summary.fallbacks} (${summary.fallbackRoles.join(', ')})`;
   return (
     `models: ${n(summary.calls)} call${summary.calls === 1 ? '' : 's'} (${n(summary.cached)} cached), ` +
+    (summary.failed > 0 ? `${n(summary.failed)} failed attempt${summary.failed === 1 ? '' : 's'}, ` : '') +
     `${approx}${n(summary.tokensIn)} tokens in / ${approx}${n(summary.tokensOut)} out, ${usd}; fallback: ${fallback}`
   );
 }

@@ -9,11 +9,16 @@ export interface Decomposition {
   readonly by: string;
 }
 
-export type Decomposer = (request: string) => Promise<Decomposition | undefined>;
+/** Where the request was made: paths in it are relative to `cwd` (workspace-relative; absent: the root). */
+export interface DecomposeContext {
+  readonly cwd?: string | undefined;
+}
+
+export type Decomposer = (request: string, context?: DecomposeContext) => Promise<Decomposition | undefined>;
 
 export function templateDecomposer(templates: readonly Template[]): Decomposer {
-  return async (request) => {
-    const dag = decomposeWithTemplates(request, templates);
+  return async (request, context) => {
+    const dag = decomposeWithTemplates(request, templates, context?.cwd);
     return dag ? { dag, by: 'templates' } : undefined;
   };
 }
@@ -57,9 +62,9 @@ export function subtaskOrder(dag: SubtaskDag): string[] | undefined {
 }
 
 export function decomposerChain(decomposers: readonly Decomposer[]): Decomposer {
-  return async (request) => {
+  return async (request, context) => {
     for (const d of decomposers) {
-      const result = await d(request);
+      const result = await d(request, context);
       if (result && dagProblems(result.dag).length === 0) return result;
     }
     return undefined;

@@ -46,4 +46,6 @@ export interface RunOptions {
   readonly yesGivenNow?: boolean;
   readonly maxIterations?: number;
   readonly offline?: boolean;
+  /** The folder the request was made in, relative to the workspace root (see the task options' `cwd`). */
+  readonly cwd?: string;
 }

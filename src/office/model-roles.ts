@@ -77,8 +77,21 @@ function fellBack(
   ctx.feed.publish({ type: 'fallback', role, reason: failureSummary(reason, calls) });
 }
 
+/**
+ * The request as a model reads it: when it was made in a subfolder, a line saying so, because its paths are
+ * relative to that folder while tool inputs take workspace-relative paths.
+ */
+export function requestInFolder(request: string, cwd: string | undefined): string {
+  if (!cwd) return request;
+  return (
+    `${request}\n(Made in the folder "${cwd}" of the workspace: paths in this request are relative to it; ` +
+    `tool inputs take paths relative to the workspace root, e.g. "${cwd}/…".)`
+  );
+}
+
 export function modelDecomposer(ctx: ModelRoleContext): Decomposer {
-  return async (request) => {
+  return async (text, context) => {
+    const request = requestInFolder(text, context?.cwd);
     if (!ctx.router.enabled) return undefined;
     const result = await ctx.router.generate({
       role: 'decompose',
@@ -111,7 +124,7 @@ export function modelPlanner(ctx: ModelRoleContext): Planner {
     const prompt = fillPrompt(
       ctx.prompts.plan.user,
       {
-        request: req.request,
+        request: requestInFolder(req.request, req.cwd),
         subtask_id: req.subtask.id,
         goal: req.subtask.goal,
         tool_hints: req.subtask.tool_hints.join(', ') || 'none',

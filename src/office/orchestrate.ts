@@ -10,6 +10,33 @@ import { TaskSession } from './task-session.js';
 export type { OfficeDeps, RunOptions } from './deps.js';
 export { newTaskDocument } from './task-session.js';
 
+/**
+ * What office says when nothing understood a request: a short list of what it understands with no model, and how
+ * to have a model take other requests. One line per item, so that it reads in a terminal and a CI log.
+ */
+export function notUnderstoodMessage(
+  request: string,
+  phrasings: readonly string[],
+  models: { readonly modelsEnabled: boolean; readonly offline: boolean },
+): string {
+  const shown = request.length > 120 ? `${request.slice(0, 120)}…` : request;
+  const why = models.offline
+    ? '--offline: no model was asked'
+    : models.modelsEnabled
+      ? 'no model could decompose it'
+      : 'no model is reachable';
+  const enable = models.offline
+    ? 'Run it without --offline to let a model take it (`office doctor` shows which models are usable).'
+    : 'To have a model take other requests: start Ollama and pull a model (`ollama pull qwen2.5-coder:7b`),\n' +
+      'or set OPENAI_API_KEY or GEMINI_API_KEY; `office doctor` shows what is usable.';
+  return [
+    `office did not understand "${shown}" with its templates (${why}).`,
+    'Requests it understands with no model:',
+    ...phrasings.map((p) => `  - ${p}`),
+    enable,
+  ].join('\n');
+}
+
 /** Runs (or resumes) a task to its end, or to the point where a person must act. Never throws for task failures. */
 export async function runTask(
   deps: OfficeDeps,
@@ -47,15 +74,13 @@ export async function runTask(
     });
 
     if (!doc.dag) {
-      const decomposition = await deps.decompose(doc.request);
+      const decomposition = await deps.decompose(doc.request, { cwd: doc.options.cwd });
       if (!decomposition) {
         status = 'failed';
-        const message =
-          `office did not understand "${doc.request}" with its templates` +
-          (deps.services.models.enabled
-            ? ' and no model could decompose it'
-            : ' (models are off or unreachable)') +
-          `. Phrasings it knows: ${deps.phrasings.map((p) => `"${p}"`).join(', ')}.`;
+        const message = notUnderstoodMessage(doc.request, deps.phrasings, {
+          modelsEnabled: deps.services.models.enabled,
+          offline: doc.options.offline,
+        });
         doc = await session.update((d) => {
           d.error = { code: 'not_understood', message };
         });

@@ -100,6 +100,7 @@ export async function planPhase(
   const produced = await deps.plan({
     taskId,
     request: doc.request,
+    ...(doc.options.cwd !== undefined ? { cwd: doc.options.cwd } : {}),
     subtask,
     iteration,
     scratchpad: state.scratchpad,

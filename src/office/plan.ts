@@ -9,6 +9,8 @@ import { planFromTemplate, stepInputHash } from './templates.js';
 export interface PlanRequest {
   readonly taskId: string;
   readonly request: string;
+  /** The folder the request was made in, workspace-relative: its paths are relative to it. */
+  readonly cwd?: string;
   readonly subtask: Subtask;
   readonly iteration: number;
   /** Feedback from validation, approval and review of earlier rounds. */

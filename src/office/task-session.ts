@@ -93,6 +93,7 @@ export function newTaskDocument(
       yes: options.yes ?? false,
       offline: options.offline ?? false,
       ...(options.maxIterations ? { maxIterations: options.maxIterations } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     },
     dag: null,
     subtasks: {},

@@ -1,5 +1,6 @@
 // Template matching and rendering (the offline "Task Analyst" and "Strategist"): pure functions over loaded templates.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { parse as parseShell } from 'shell-quote';
 import type { Plan } from '../schemas/plan.js';
 import type { Subtask, SubtaskDag } from '../schemas/subtask.js';
@@ -32,14 +33,30 @@ interface Match {
   readonly params: Record<string, string>;
 }
 
-function matchClause(clause: string, templates: readonly Template[]): Match | undefined {
+/**
+ * A path written in a request made in the folder `cwd` (workspace-relative, '' for the root), as a path relative
+ * to the workspace root: `./sub` in `src` is `src/sub`, `..` in `src` is `.`. Absolute paths stay as written; a
+ * path that climbs out of the workspace stays outside it (`../x`), for the validator to refuse.
+ */
+export function rebasePath(path: string, cwd: string | undefined): string {
+  if (cwd === undefined || cwd === '' || posix.isAbsolute(path)) return path;
+  return posix.normalize(posix.join(cwd, path)).replace(/\/$/, '') || '.';
+}
+
+function matchClause(
+  clause: string,
+  templates: readonly Template[],
+  cwd: string | undefined,
+): Match | undefined {
   for (const template of templates) {
     for (const pattern of template.patterns) {
       const m = new RegExp(pattern, 'i').exec(clause);
       if (!m) continue;
       const params: Record<string, string> = { ...template.defaults };
       for (const [name, value] of Object.entries(m.groups ?? {})) {
-        if (value !== undefined && value !== '') params[name] = unquote(value);
+        if (value === undefined || value === '') continue;
+        const text = unquote(value);
+        params[name] = template.path_params.includes(name) ? rebasePath(text, cwd) : text;
       }
       return { template, params };
     }
@@ -96,14 +113,19 @@ function subtasksOf(match: Match, prefix: string, after: string | undefined): Su
 
 /**
  * Decomposes a request with templates: the whole request first, then clauses joined by "then" or ";"
- * (each clause depending on the one before). Null when no template understands it.
+ * (each clause depending on the one before). Null when no template understands it. Paths in the request are
+ * relative to `cwd` (workspace-relative; absent: the root) and come out workspace-relative.
  */
-export function decomposeWithTemplates(request: string, templates: readonly Template[]): SubtaskDag | null {
+export function decomposeWithTemplates(
+  request: string,
+  templates: readonly Template[],
+  cwd?: string,
+): SubtaskDag | null {
   const whole = normaliseRequest(request);
   // Clauses first: "find X in src then list lib" is two jobs, though "find …" alone would swallow the rest.
   const clauses = whole.split(/\s*(?:;|,?\s+and then\s+|,?\s+then\s+)\s*/i).filter(Boolean);
   if (clauses.length > 1) {
-    const matches = clauses.map((c) => matchClause(normaliseRequest(c), templates));
+    const matches = clauses.map((c) => matchClause(normaliseRequest(c), templates, cwd));
     if (matches.every((m) => m !== undefined)) {
       const subtasks: Subtask[] = [];
       matches.forEach((m, i) => {
@@ -112,7 +134,7 @@ export function decomposeWithTemplates(request: string, templates: readonly Temp
       return { subtasks };
     }
   }
-  const single = matchClause(whole, templates);
+  const single = matchClause(whole, templates, cwd);
   return single ? { subtasks: subtasksOf(single, '', undefined) } : null;
 }
 
@@ -162,7 +184,7 @@ export function planFromTemplate(
   };
 }
 
-/** The phrasings every template accepts, for help text and errors. */
+/** One phrasing per template (its first), for a short list in errors; the README lists every phrasing. */
 export function acceptedPhrasings(templates: readonly Template[]): string[] {
-  return templates.flatMap((t) => t.phrasings);
+  return templates.flatMap((t) => t.phrasings.slice(0, 1));
 }

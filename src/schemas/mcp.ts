@@ -107,6 +107,8 @@ export const runTaskResultSchema = z.strictObject({
   result: z.unknown(),
   usage: z.strictObject({
     model_calls: z.int(),
+    /** Model calls that failed (connection, timeout, bad output) before one answered or the role fell back. */
+    failed_attempts: z.int(),
     cache_hits: z.int(),
     tokens_in: z.int(),
     tokens_out: z.int(),

@@ -117,6 +117,12 @@ export const taskOptionsSchema = z.looseObject({
   yes: z.boolean().default(false),
   maxIterations: z.int().min(1).optional(),
   offline: z.boolean().default(false),
+  /**
+   * The folder office was run from, relative to the workspace root ('' for the root itself): paths in the request
+   * are relative to it. Absent when office ran outside the workspace (--dir elsewhere): paths are then relative to
+   * the root.
+   */
+  cwd: z.string().optional(),
 });
 export type TaskOptions = z.infer<typeof taskOptionsSchema>;
 

@@ -36,6 +36,11 @@ export const templateSchema = z.strictObject({
   /** Regular expressions with named groups, matched case-insensitively against the whole request (or one clause). */
   patterns: z.array(z.string()).min(1),
   defaults: z.record(z.string(), z.string()).default({}),
+  /**
+   * Parameters that are paths: written in a request they are relative to the folder office runs in, and are
+   * turned into workspace-relative paths (defaults stay relative to the workspace root).
+   */
+  path_params: z.array(z.string()).default(['dir', 'path']),
   subtasks: z.array(templateSubtaskSchema).min(1),
 });
 

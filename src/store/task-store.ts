@@ -41,6 +41,11 @@ export interface TaskStore {
   acquireRun(taskId: string): Promise<() => Promise<void>>;
   /** Who runs the task now, by its run marker: a live process here, one on another host, or nobody. */
   runHolder(taskId: string): Promise<RunHolder>;
+  /**
+   * Whether a live process holds the task's run marker (one on another host counts as live: it cannot be
+   * checked from here). False when the marker is gone or its process is.
+   */
+  isRunLive(taskId: string): Promise<boolean>;
   deadLetter(entry: DeadLetter): Promise<void>;
   listDeadLetters(): Promise<{ entries: DeadLetter[]; problems: CorruptFileError[] }>;
   readDeadLetter(taskId: string): Promise<DeadLetter | undefined>;
@@ -231,6 +236,11 @@ export function createTaskStore(workspace: string): TaskStore {
     async runHolder(taskId) {
       checkId(taskId);
       return readRunHolder(tasksDir, taskId);
+    },
+
+    async isRunLive(taskId) {
+      checkId(taskId);
+      return (await readRunHolder(tasksDir, taskId)).type !== 'none';
     },
     async deadLetter(entry) {
       await writeFileAtomic(

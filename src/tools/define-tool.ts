@@ -56,6 +56,16 @@ export interface ToolContext {
   readonly services: ToolServices;
 }
 
+/** What `render` may use besides the output: the step's input, and how to show a path to the person. */
+export interface RenderView<I = unknown> {
+  readonly input: I;
+  /**
+   * A workspace-relative path (with a line and column, when given) as the person should see it: relative to the
+   * folder they run office in, and a hyperlink on a terminal that supports them.
+   */
+  path(workspacePath: string, line?: number, column?: number): string;
+}
+
 export interface ToolDefinition<I = unknown, O = unknown> {
   /** lower_snake_case, unique across all loaded tools. */
   readonly name: string;
@@ -81,7 +91,7 @@ export interface ToolDefinition<I = unknown, O = unknown> {
   /** One line describing an output, for reporters. */
   summarize?(output: O): string;
   /** The output as text for a person (printed by `office run` without --json); JSON is shown otherwise. */
-  render?(output: O): string;
+  render?(output: O, view?: RenderView<I>): string;
   /** Output comes from a model: shown to users, never used as evidence by the deterministic review. */
   readonly modelGenerated?: boolean;
 }

@@ -20,7 +20,8 @@ function matches(pattern: string, name: string): boolean {
 const ALWAYS_SET = new Set(['HOME', 'PATH', 'LANG']);
 
 /**
- * Builds the environment from scratch: PATH (system directories and Node's), HOME (a private empty directory),
+ * Builds the environment from scratch: PATH (the user's when allowlisted, else the system directories; then
+ * Node's), HOME (a private empty directory),
  * LANG, and the allowlisted names (exact, or a prefix ending in `*`). Names that hold secrets (`*_KEY`,
  * `*_TOKEN`, `*SECRET*`, `*PASSWORD*`) are refused even when allowlisted, and reported.
  */
@@ -28,13 +29,16 @@ export function sandboxEnvironment(options: {
   readonly parentEnv: Readonly<Record<string, string | undefined>>;
   readonly allowlist: readonly string[];
   readonly home: string;
-  /** Directory of the Node binary running office, first on PATH so `node` is the same Node. */
+  /**
+   * Directory of the Node binary running office, last on PATH: a command finds the user's own `node` (and npm,
+   * npx) first, as in their shell, and office's Node only when there is no other.
+   */
   readonly nodeBin: string;
 }): SandboxEnvironment {
   const { parentEnv, allowlist } = options;
   const refused: RefusedEnv[] = [];
   const env: Record<string, string> = {
-    PATH: `${options.nodeBin}:${SYSTEM_PATH}`,
+    PATH: `${SYSTEM_PATH}:${options.nodeBin}`,
     HOME: options.home,
     LANG: parentEnv.LANG ?? 'C.UTF-8',
   };
@@ -66,7 +70,7 @@ export function sandboxEnvironment(options: {
         }
         continue;
       }
-      if (name === 'PATH') env.PATH = `${options.nodeBin}:${value}`;
+      if (name === 'PATH') env.PATH = `${value}:${options.nodeBin}`;
       else if (!ALWAYS_SET.has(name) || name === 'LANG') env[name] = value;
     }
   }

@@ -1,6 +1,7 @@
 // Terminal UI session ("Control Room" for a person at a terminal): the ink Reporter and Approver for an
 // interactive `office run`, drawn on stderr so that stdout stays the result channel.
 import { render } from 'ink';
+import { raiseInterrupt } from '../cli/interrupts.js';
 import { NeedsApproval } from '../errors.js';
 import type { Approver, Reporter } from '../office/ports.js';
 import { OfficeApp } from './office-app.js';
@@ -17,7 +18,7 @@ export interface InkSessionOptions {
   readonly signal?: AbortSignal;
   /** Route console.* through ink, above the frame (default true; test runners that replace console turn it off). */
   readonly patchConsole?: boolean;
-  /** Ctrl-C pressed in the UI. Default: send SIGINT to this process, which the run command turns into an abort. */
+  /** Ctrl-C pressed in the UI. Default: interrupt this process as a Ctrl-C signal would (the run command aborts). */
   readonly onInterrupt?: () => void;
 }
 
@@ -39,11 +40,7 @@ export function createInkSession(options: InkSessionOptions = {}): InkSession {
   const stdin = options.stdin ?? process.stdin;
   const stderr = options.stderr ?? process.stderr;
   const store = createUiStore(options.signal ? { signal: options.signal } : {});
-  const onCtrlC =
-    options.onInterrupt ??
-    (() => {
-      process.kill(process.pid, 'SIGINT');
-    });
+  const onCtrlC = options.onInterrupt ?? raiseInterrupt;
 
   const instance = render(<OfficeApp store={store} onCtrlC={onCtrlC} />, {
     stdout,

@@ -1,6 +1,7 @@
 // Terminal UI live view ("Control Room"): task, subtasks, running and recent steps, reviews and model spend, in
 // a fixed budget of lines so that it fits 80×24 together with the approval prompt.
 import { Box, Text, useAnimation } from 'ink';
+import { clip } from '../util/clip.js';
 import type { RecentStep, RunState, SubtaskView } from './run-state.js';
 import {
   formatCost,
@@ -110,7 +111,7 @@ export function LiveView({ state, compact, clock }: LiveViewProps) {
         <Text bold>office</Text>
         {state.taskId ? <Text dimColor> task {state.taskId}</Text> : null}
         {state.resumed ? <Text color="cyan"> (resumed)</Text> : null}
-        {state.request !== undefined ? <Text> {JSON.stringify(state.request)}</Text> : null}
+        {state.request !== undefined ? <Text> {JSON.stringify(clip(state.request, 200))}</Text> : null}
       </Text>
       {shown.map((s) => (
         <SubtaskLine key={s.id} subtask={s} showNote={!compact && s.status !== 'succeeded'} />

@@ -279,7 +279,8 @@ function foldEvent(state: RunState, event: LoopEvent, at: number): RunState {
       return {
         ...state,
         models: {
-          calls: m.calls + (NOT_CALLED.has(call.outcome) ? 0 : 1),
+          // Answered calls only, as every other view counts them; failed attempts still add their tokens.
+          calls: m.calls + (call.outcome === 'ok' ? 1 : 0),
           tokensIn: m.tokensIn + call.tokens_in,
           tokensOut: m.tokensOut + call.tokens_out,
           costUsd: m.costUsd + call.cost_usd,

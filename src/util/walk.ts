@@ -9,8 +9,10 @@ export interface WalkOptions {
   readonly extensions?: readonly string[];
   /** Extra rules in gitignore syntax, relative to the walked root. */
   readonly exclude?: readonly string[];
-  /** Files larger than this are left out. */
+  /** Files larger than this are left out (and reported to `onTooLarge`). */
   readonly maxFileBytes?: number;
+  /** Told of each file left out for being over `maxFileBytes`, so that callers can say what they did not read. */
+  readonly onTooLarge?: (file: { readonly path: string; readonly bytes: number }) => void;
   /** Leave out files with a NUL byte in their first 8 KB. */
   readonly skipBinary?: boolean;
   /**
@@ -44,10 +46,13 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
 
   const probes = limiter(PROBE_CONCURRENCY);
 
-  async function keepFile(abs: string, isLink: boolean): Promise<boolean> {
+  async function keepFile(abs: string, rel: string, isLink: boolean): Promise<boolean> {
     const info = await fileInfo(abs, isLink, realRoot);
     if (!info) return false;
-    if (options.maxFileBytes !== undefined && info.size > options.maxFileBytes) return false;
+    if (options.maxFileBytes !== undefined && info.size > options.maxFileBytes) {
+      options.onTooLarge?.({ path: rel, bytes: info.size });
+      return false;
+    }
     return !options.skipBinary || !(await looksBinary(abs));
   }
 
@@ -70,7 +75,7 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
         if (extensions && !extensions.some((e) => entry.name.toLowerCase().endsWith(e))) continue;
         if (isIgnored(rules, rel, false)) continue;
         const isLink = entry.isSymbolicLink();
-        files.push(probes(() => keepFile(abs, isLink)).then((keep) => void (keep && found.push(rel))));
+        files.push(probes(() => keepFile(abs, rel, isLink)).then((keep) => void (keep && found.push(rel))));
       }
     }
     await Promise.all([...files, ...subdirs]);

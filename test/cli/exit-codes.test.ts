@@ -92,6 +92,12 @@ describe('a wrong configuration exits 2 and names the field', () => {
     const check = await office(['config', 'validate']);
     expect(check.code).toBe(2);
     expect(check.stderr).toContain(named);
+
+    // The error sends people to `office config show`: it names the field too, and shows every default.
+    const show = await office(['config', 'show']);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toContain(named);
+    expect(JSON.parse(show.stdout)).toMatchObject({ maxIterations: 3, concurrency: expect.any(Number) });
   });
 
   it('a templates directory that does not exist exits 2, naming it, and leaves no task stuck running', async () => {

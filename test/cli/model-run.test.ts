@@ -203,6 +203,8 @@ describe('office run with a model', () => {
     expect(unknown.stderr).toMatch(
       /no model could decompose the request.*ollama:mid error \(connection refused/,
     );
-    expect(unknown.stderr).toContain('Phrasings it knows');
+    expect(unknown.stderr).toContain(
+      'Requests it understands with no model:\n  - trace <from> to <to> [in <dir>]',
+    );
   });
 });

@@ -53,7 +53,8 @@ describe('office run, offline', () => {
 
   it('finds the workspace from the current directory when no --dir is given', async () => {
     await ws.write('.office.config.json', '{}\n');
-    const run = await runOffice(['run', '--json', 'search for chargeCard in src'], {
+    // "in ." is the current folder (src), as in a shell.
+    const run = await runOffice(['run', '--json', 'search for chargeCard in .'], {
       cwd: ws.path('src'),
       env: OFFLINE_ENV,
     });
@@ -110,13 +111,21 @@ describe('office run, offline', () => {
     expect(new Set(events.map((e) => e.task_id)).size).toBe(1);
   });
 
-  it('fails with exit 1 on a request it does not understand, listing the phrasings it knows', async () => {
+  it('fails with exit 1 on a request it does not understand, with a short list of what it knows and how to add a model', async () => {
     const run = await office(['run', '--json', 'make me a sandwich']);
     expect(run.code).toBe(1);
     const out = onlyJson(run.stdout) as { status: string; error: { code: string; message: string } };
     expect(out.status).toBe('failed');
     expect(out.error.code).toBe('not_understood');
-    expect(out.error.message).toContain('"find <pattern> in <dir>"');
+    const lines = out.error.message.split('\n');
+    expect(lines).toContain('  - find <pattern> in <dir>');
+    expect(lines).toContain('  - trace <from> to <to> [in <dir>]');
+    // One phrasing per intent: a list a person reads at a glance, each line short.
+    expect(lines.filter((l) => l.startsWith('  - '))).toHaveLength(7);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(120);
+    expect(out.error.message).toContain('ollama pull');
+    expect(out.error.message).toContain('OPENAI_API_KEY');
+    expect(out.error.message).toContain('office doctor');
   });
 
   it('shows a stored task and its status', async () => {

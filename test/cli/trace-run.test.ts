@@ -54,7 +54,7 @@ describe('trace through office run and office trace', () => {
     expect(hops?.map((h) => `${h.qualified_name} ${h.file}:${h.line} ${h.edge}`)).toEqual([
       'checkout checkout.ts:15 null',
       'OrderService.place orders/order-service.ts:16 method',
-      'StripeGateway.charge gateways/stripe.ts:4 dispatch',
+      'StripeGateway.charge gateways/stripe.ts:4 method',
       'chargeCard payments/card.ts:1 direct',
     ]);
 
@@ -63,17 +63,18 @@ describe('trace through office run and office trace', () => {
     expect(doc.reviews.at(-1)?.review.summary).toContain('verified 4 hops');
   });
 
-  it('answers "who calls" and "what does X call" offline, and escalates an unknown name with suggestions', async () => {
+  it('answers "who calls" and "what does X call" offline, and an ambiguous name with its candidates', async () => {
     const callers = await runOffice(['run', '--offline', 'who calls payments/card.ts:chargeCard in ./src'], {
       cwd: ws.root,
     });
     expect(callers.code, callers.stderr).toBe(0);
-    expect(callers.stdout).toContain('callers of chargeCard (payments/card.ts:1): 2');
+    // Paths are shown relative to the folder office runs in (the workspace root here), not to ./src.
+    expect(callers.stdout).toContain('callers of chargeCard (src/payments/card.ts:1): 2');
     expect(callers.stdout).toContain(
-      'chargeCard  payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
+      'chargeCard  src/payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
     );
     expect(callers.stdout).toContain(
-      'StripeGateway.charge  gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
+      'StripeGateway.charge  src/gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
     );
 
     const callees = await runOffice(['run', '--offline', 'what does OrderService.place call in ./src'], {
@@ -83,21 +84,77 @@ describe('trace through office run and office trace', () => {
     expect(callees.stdout).toContain('StripeGateway.charge');
     expect(callees.stdout).toContain('[dispatch]');
 
-    // "chargeCard" alone names the real one and a decoy: a person has to say which.
+    // "chargeCard" alone names the real one and a decoy: the answer is `ambiguous`, with the candidates.
     const ambiguous = await runOffice(['run', '--offline', '--json', 'who calls chargeCard in ./src'], {
       cwd: ws.root,
     });
-    expect(ambiguous.code).toBe(3);
-    expect((onlyJson(ambiguous.stdout) as { error: { message: string } }).error.message).toContain(
-      'legacy/card.ts:chargeCard',
-    );
+    expect(ambiguous.code).toBe(5);
+    const candidates = (onlyJson(ambiguous.stdout) as { result: { candidates: { file: string }[] } }).result
+      .candidates;
+    expect(candidates.map((c) => c.file)).toEqual(['legacy/card.ts', 'payments/card.ts']);
+  });
 
-    const unknown = await runOffice(['run', '--offline', '--json', 'trace checkot to chargeCard in ./src'], {
+  // A typo, two symbols that do not connect, a name with several symbols: both doors give the same answer
+  // (the trace result, with suggestions or candidates) and the same exit code (4 not found, 5 ambiguous).
+  it.each([
+    ['a misspelt name', ['checkot', 'chargeCard'], 'not_found', 4],
+    ['no call path', ['StripeGateway.charge', 'checkout'], 'not_found', 4],
+    // Two symbols named chargeCard (the real one and a decoy), neither reaching checkout.
+    ['an ambiguous name', ['chargeCard', 'checkout'], 'ambiguous', 5],
+  ])('%s: same answer and exit code from office run and office trace', async (_label, ends, status, code) => {
+    const [from, to] = ends as [string, string];
+    const trace = await runOffice(['trace', from, to, '--dir', 'src', '--json'], { cwd: ws.root });
+    const run = await runOffice(['run', '--offline', '--json', `trace ${from} to ${to} in ./src`], {
       cwd: ws.root,
     });
-    expect(unknown.code).toBe(3);
-    const out = onlyJson(unknown.stdout) as { status: string; error: { message: string } };
-    expect(out.status).toBe('escalated');
-    expect(out.error.message).toContain('checkout');
+    expect(trace.code, trace.stderr).toBe(code);
+    expect(run.code, run.stderr).toBe(code);
+    const direct = onlyJson(trace.stdout);
+    const out = onlyJson(run.stdout) as { status: string; result: Record<string, unknown>; task_id: string };
+    expect(direct.status).toBe(status);
+    expect(out.status).toBe('succeeded');
+    expect(withoutTimings(out.result)).toEqual(withoutTimings(direct));
+    // `office status` exits as the run did.
+    const stored = await runOffice(['status', out.task_id], { cwd: ws.root });
+    expect(stored.code).toBe(code);
+  });
+
+  it('says not_found in text, with the closest names, from both doors', async () => {
+    const trace = await runOffice(['trace', 'checkot', 'chargeCard', '--dir', 'src'], { cwd: ws.root });
+    const run = await runOffice(['run', '--offline', 'trace checkot to chargeCard in ./src'], {
+      cwd: ws.root,
+    });
+    for (const out of [trace, run]) {
+      expect(out.code).toBe(4);
+      expect(out.stdout).toContain('no symbol "checkot"; closest: checkout');
+    }
+  });
+
+  it('counts a path in calls, as --max-depth does', async () => {
+    // checkout → OrderService.place → StripeGateway.charge → chargeCard: four functions, three calls.
+    const three = await runOffice(
+      [
+        'trace',
+        'checkout',
+        'payments/card.ts:chargeCard',
+        '--dir',
+        'src',
+        '--max-depth',
+        '3',
+        '--max-paths',
+        '2',
+      ],
+      { cwd: ws.root },
+    );
+    expect(three.code, three.stderr).toBe(0);
+    expect(three.stdout.match(/^ {2}\d\. /gm)).toHaveLength(4);
+    const two = await runOffice(
+      ['trace', 'checkout', 'payments/card.ts:chargeCard', '--dir', 'src', '--max-depth', '2'],
+      {
+        cwd: ws.root,
+      },
+    );
+    expect(two.code).toBe(4);
+    expect(two.stdout).toContain('within 2 calls');
   });
 });

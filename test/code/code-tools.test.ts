@@ -72,7 +72,7 @@ describe('code tools', () => {
   it('trace, summarise and pass their own review when every hop verifies', async () => {
     const input = traceCallsTool.input.parse({ dir: 'app', from: 'checkout', to: 'charge' });
     const output = await traceCallsTool.run(input, ctx);
-    expect(traceCallsTool.summarize?.(output)).toBe('checkout → place → charge (3 hops)');
+    expect(traceCallsTool.summarize?.(output)).toBe('checkout → place → charge (2 calls)');
     expect(await traceCallsTool.review?.(input, output, ctx)).toEqual({
       ok: true,
       note: 'verified 3 hops against a fresh index',
@@ -92,14 +92,13 @@ describe('code tools', () => {
     expect(review).not.toHaveProperty('escalate');
   });
 
-  it('escalate instead of re-planning when a name is unknown', async () => {
+  it('accept not_found as the answer (no re-planning, no escalation) when a name is unknown', async () => {
     const input = traceCallsTool.input.parse({ dir: 'app', from: 'checkot', to: 'charge' });
     const output = await traceCallsTool.run(input, ctx);
+    expect(output.status).toBe('not_found');
     expect(await traceCallsTool.review?.(input, output, ctx)).toEqual({
-      ok: false,
-      escalate: true,
-      problem: 'no symbol "checkot"; closest: checkout',
-      suggestion: 'check the names (see the closest names in the notes) and the directory',
+      ok: true,
+      note: 'answered not_found: no symbol "checkot"; closest: checkout',
     });
   });
 });

@@ -53,7 +53,7 @@ describe('trace on ts-shop', () => {
       [
         'checkout src/checkout.ts:15',
         'OrderService.place src/orders/order-service.ts:16 <- src/checkout.ts:17 const receipt = await orders.place(cart); [method]',
-        'StripeGateway.charge src/gateways/stripe.ts:4 <- src/orders/order-service.ts:18 const chargeId = await this.gateway.charge(cart.total); [dispatch]',
+        'StripeGateway.charge src/gateways/stripe.ts:4 <- src/orders/order-service.ts:18 const chargeId = await this.gateway.charge(cart.total); [method]',
         'chargeCard src/payments/card.ts:1 <- src/gateways/stripe.ts:5 return chargeCard(amount, 3); [direct]',
       ],
     ]);

@@ -5,6 +5,8 @@ import {
   matchEndpoint,
   notFoundNote,
   parseEndpoint,
+  qualifyHint,
+  uniqueEndpoint,
 } from '../../src/code/endpoints.js';
 import { UsageError } from '../../src/errors.js';
 import { fn, graphOf } from './graph-builder.js';
@@ -70,6 +72,69 @@ describe('matchEndpoint', () => {
 
   it('names a file module symbol with <module>', () => {
     expect(ids(matchEndpoint(graph, parseEndpoint('src/checkout.ts:<module>')))).toEqual([moduleOf.id]);
+  });
+});
+
+describe('file parts match whole path segments, an exact path first', () => {
+  // Two builds of one module (esm/ and cjs/) and a vendored copy whose path ends like one of them.
+  const esmFoo = fn('esm/x.js', 'foo', 1);
+  const cjsFoo = fn('cjs/x.js', 'foo', 1);
+  const libFoo = fn('lib/esm/x.js', 'foo', 1);
+  const copies = graphOf([esmFoo, cjsFoo, libFoo], []);
+
+  it('takes the file at exactly that path when there is one', () => {
+    expect(ids(matchEndpoint(copies, parseEndpoint('esm/x.js:foo')))).toEqual([esmFoo.id]);
+    expect(ids(matchEndpoint(copies, parseEndpoint('esm/x:foo')))).toEqual([esmFoo.id]);
+    expect(ids(matchEndpoint(copies, parseEndpoint('lib/esm/x.js:foo')))).toEqual([libFoo.id]);
+  });
+
+  it('otherwise takes every file ending in those whole segments', () => {
+    expect(ids(matchEndpoint(copies, parseEndpoint('x.js:foo')))).toEqual([cjsFoo.id, esmFoo.id, libFoo.id]);
+    expect(ids(matchEndpoint(copies, parseEndpoint('sm/x.js:foo')))).toEqual([]);
+  });
+
+  it('suggests for each candidate a form that names it alone', () => {
+    expect([esmFoo, cjsFoo, libFoo].map((s) => uniqueEndpoint(copies, s))).toEqual([
+      'esm/x.js:foo',
+      'cjs/x.js:foo',
+      'lib/esm/x.js:foo',
+    ]);
+    expect(qualifyHint(copies, 'foo', [cjsFoo, esmFoo])).toBe(
+      'write "foo" as one of: cjs/x.js:foo, esm/x.js:foo',
+    );
+  });
+
+  it('suggests Class.method when the candidates share a file', () => {
+    const aRun = fn('src/jobs.ts', 'A.run', 2, 'method');
+    const bRun = fn('src/jobs.ts', 'B.run', 9, 'method');
+    const jobs = graphOf([aRun, bRun], []);
+    expect(ids(matchEndpoint(jobs, parseEndpoint('run')))).toEqual([aRun.id, bRun.id]);
+    expect([aRun, bRun].map((s) => uniqueEndpoint(jobs, s))).toEqual(['A.run', 'B.run']);
+  });
+});
+
+describe('path/file.ts:LINE endpoints', () => {
+  const outer = { ...fn('src/app.ts', 'start', 3), end_line: 20 };
+  const nested = { ...fn('src/app.ts', 'start.onTick', 8), column: 5, end_line: 12 };
+  const sameLine = { ...fn('src/app.ts', 'start.cb', 8), column: 30, end_line: 8 };
+  const app = graphOf([outer, nested, sameLine], []);
+
+  it('reads the line', () => {
+    expect(parseEndpoint('src/app.ts:10')).toMatchObject({ file: 'src/app.ts', line: 10 });
+    expect(parseEndpoint('10')).not.toHaveProperty('line');
+  });
+
+  it('names the innermost symbol whose lines hold it', () => {
+    expect(ids(matchEndpoint(app, parseEndpoint('src/app.ts:4')))).toEqual([outer.id]);
+    expect(ids(matchEndpoint(app, parseEndpoint('app.ts:10')))).toEqual([nested.id]);
+    expect(ids(matchEndpoint(app, parseEndpoint('src/app.ts:8')))).toEqual([sameLine.id]);
+    expect(matchEndpoint(app, parseEndpoint('src/app.ts:30'))).toEqual([]);
+  });
+
+  it('says no symbol holds a line outside every one', () => {
+    expect(notFoundNote(app, parseEndpoint('src/app.ts:30'))).toBe(
+      'no function, method or class of src/app.ts holds line 30',
+    );
   });
 });
 

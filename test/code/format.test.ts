@@ -53,7 +53,14 @@ const found: TraceResult = {
     },
   ],
   notes: [],
-  stats: { files: 12, symbols: 40, edges: 55, index_ms: 35, cache: 'hit' },
+  stats: {
+    files: 12,
+    symbols: 40,
+    edges: 55,
+    index_ms: 35,
+    cache: 'hit',
+    too_large: { max_file_bytes: 2_000_000, files: 0, largest: [] },
+  },
 };
 
 const twoPaths: TraceResult = {
@@ -91,9 +98,9 @@ describe('text format', () => {
 
   it('numbers several paths and marks heuristic calls', () => {
     const text = formatTraceText(twoPaths);
-    expect(text).toContain('checkout → StripeGateway.charge: 2 call paths\npath 1 (3 hops)\n');
+    expect(text).toContain('checkout → StripeGateway.charge: 2 call paths\npath 1 (2 calls)\n');
     expect(text).toContain(
-      'path 2 (2 hops)\n  1. checkout  src/checkout.ts:12\n  2. StripeGateway.charge  src/stripe.ts:8\n',
+      'path 2 (1 call)\n  1. checkout  src/checkout.ts:12\n  2. StripeGateway.charge  src/stripe.ts:8\n',
     );
     expect(text).toContain('↳ src/checkout.ts:30:3  gw.charge(1)  [heuristic]');
   });

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { graphCommand } from '../../src/cli/commands/graph.js';
 import { traceCommand } from '../../src/cli/commands/trace.js';
@@ -31,16 +31,17 @@ afterEach(async () => {
 const deps = () => ({ service: createCodeIndexService({ adapters: [toyEntry(toyAdapter())] }) });
 
 describe('traceCommand', () => {
-  it('prints the text path and exits 0 when found', async () => {
+  it('prints the text path, with paths relative to the current folder, and exits 0 when found', async () => {
     expect(await traceCommand('checkout', 'charge', { dir }, deps())).toBe(EXIT.ok);
+    const shop = relative(process.cwd(), join(dir, 'shop.toy'));
     expect(stdout).toContain(
-      'checkout → charge: 1 call path\n  1. checkout  shop.toy:1\n  2. place  shop.toy:3\n',
+      `checkout → charge: 1 call path\n  1. checkout  ${shop}:1\n  2. place  ${shop}:3\n`,
     );
-    expect(stdout).toContain('     ↳ shop.toy:2:3  place()  [direct]');
+    expect(stdout).toContain(`     ↳ ${shop}:2:3  place()  [direct]`);
   });
 
-  it('prints exactly a TraceResult with --json, and exits 1 when not found', async () => {
-    expect(await traceCommand('charge', 'checkout', { dir, json: true }, deps())).toBe(EXIT.failed);
+  it('prints exactly a TraceResult with --json, and exits 4 when not found', async () => {
+    expect(await traceCommand('charge', 'checkout', { dir, json: true }, deps())).toBe(EXIT.notFound);
     const result = traceResultSchema.parse(JSON.parse(stdout));
     expect(result.status).toBe('not_found');
   });
@@ -62,6 +63,59 @@ describe('traceCommand', () => {
       '--format must be one of text, json, mermaid, dot (got "svg").',
     );
     await expect(traceCommand('a', 'b', { dir: join(dir, 'missing') }, deps())).rejects.toThrow(UsageError);
+  });
+});
+
+describe('the names an ambiguous answer suggests', () => {
+  // Two builds of one module and a vendored copy: office's hint must name each alone, and work when followed.
+  beforeEach(async () => {
+    const js = 'export function foo() { return bar(); }\nexport function bar() { return 1; }\n';
+    for (const file of ['esm/x.js', 'cjs/x.js', 'lib/esm/x.js']) {
+      await mkdir(join(dir, file, '..'), { recursive: true });
+      await writeFile(join(dir, file), js);
+    }
+    await writeFile(
+      join(dir, 'jobs.js'),
+      'export class A { run() { return helper(); } }\nexport class B { run() { return 2; } }\nfunction helper() {}\n',
+    );
+  });
+  const real = () => ({ service: createCodeIndexService() });
+  const traceJson = async (from: string, to: string) => {
+    stdout = '';
+    const code = await traceCommand(from, to, { dir, json: true }, real());
+    return { code, result: traceResultSchema.parse(JSON.parse(stdout)) };
+  };
+
+  it('are exact paths, and following them answers', async () => {
+    const first = await traceJson('foo', 'bar');
+    expect(first.code).toBe(EXIT.ambiguous);
+    const note = first.result.notes.find((n) => n.includes('candidate pairs connect'));
+    expect(note).toContain('esm/x.js:foo → esm/x.js:bar');
+    expect(note).toContain('cjs/x.js:foo → cjs/x.js:bar');
+    expect(note).toContain('lib/esm/x.js:foo → lib/esm/x.js:bar');
+    const [from, to] = /(?:^|; |: )(esm\/x\.js:foo) → (esm\/x\.js:bar)/.exec(note!)!.slice(1) as [
+      string,
+      string,
+    ];
+    const followed = await traceJson(from, to);
+    expect(followed.code).toBe(EXIT.ok);
+    expect(followed.result.from?.file).toBe('esm/x.js');
+    expect(followed.result.to?.file).toBe('esm/x.js');
+  });
+
+  it('accept path/file.js:LINE', async () => {
+    const byLine = await traceJson('lib/esm/x.js:1', 'lib/esm/x.js:2');
+    expect(byLine.code).toBe(EXIT.ok);
+    expect(byLine.result.paths[0]?.hops.map((h) => `${h.file}:${h.qualified_name}`)).toEqual([
+      'lib/esm/x.js:foo',
+      'lib/esm/x.js:bar',
+    ]);
+  });
+
+  it('are Class.method when the candidates share a file', async () => {
+    const ambiguous = await traceJson('run', 'bar');
+    expect(ambiguous.code).toBe(EXIT.ambiguous);
+    expect(ambiguous.result.notes).toContain('write "run" as one of: A.run, B.run');
   });
 });
 

@@ -43,11 +43,12 @@ describe('usage summary', () => {
     }),
   ];
 
-  it('sums tokens and cost by tier, provider and model, counting only real calls', () => {
+  it('sums tokens and cost by tier, provider and model, counting answered calls and failed attempts apart', () => {
     const s = summarizeUsage(records);
 
     expect(s).toMatchObject({
-      calls: 4,
+      calls: 3,
+      failed: 1,
       cached: 1,
       tokensIn: 2341,
       tokensOut: 512,
@@ -55,17 +56,17 @@ describe('usage summary', () => {
       fallbacks: 1,
     });
     expect(s.costUsd).toBeCloseTo(0.0012, 10);
-    expect(s.cacheHitRate).toBe(0.25);
+    expect(s.cacheHitRate).toBeCloseTo(1 / 3, 10);
     expect(s.fallbackRoles).toEqual(['review']);
     expect(s.refusals).toEqual({ skipped: 1, circuit_open: 1 });
-    expect(s.byTier.medium).toMatchObject({ calls: 3, tokensIn: 2000 });
-    expect(s.byProvider.ollama).toMatchObject({ calls: 1, tokensIn: 0 });
+    expect(s.byTier.medium).toMatchObject({ calls: 2, failed: 1, tokensIn: 2000 });
+    expect(s.byProvider.ollama).toMatchObject({ calls: 0, failed: 1, tokensIn: 0 });
     expect(s.byModel['openai:gpt-4o-mini']).toMatchObject({ calls: 3, cached: 1 });
   });
 
   it('prints one line for the end of a run', () => {
     expect(formatUsageLine(summarizeUsage(records))).toBe(
-      'models: 4 calls (1 cached), ~2,341 tokens in / ~512 out, $0.0012; fallback: 1 (review)',
+      'models: 3 calls (1 cached), 1 failed attempt, ~2,341 tokens in / ~512 out, $0.0012; fallback: 1 (review)',
     );
     expect(formatUsageLine(summarizeUsage([]))).toBe(
       'models: 0 calls (0 cached), 0 tokens in / 0 out, $0; fallback: none',

@@ -1,6 +1,11 @@
 // Offline decomposition and planning: every documented phrasing reaches its template, and template plans keep the contract.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decomposeWithTemplates, normaliseRequest, planFromTemplate } from '../../src/office/templates.js';
+import {
+  decomposeWithTemplates,
+  normaliseRequest,
+  planFromTemplate,
+  rebasePath,
+} from '../../src/office/templates.js';
 import type { Template } from '../../src/schemas/template.js';
 import { loadTemplates } from '../../src/templates/load.js';
 import { REPO_ROOT } from '../helpers/workspace.js';
@@ -159,5 +164,37 @@ describe('planFromTemplate', () => {
     expect(trace?.inputs).toEqual({ dir: './src', from: 'checkout', to: 'chargeCard', max_paths: 1 });
     const keys = plan?.steps.map((s) => s.idempotency_key) ?? [];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('request paths made in a subfolder', () => {
+  it('rebase a path onto the folder, leaving absolute paths and the root folder alone', () => {
+    expect(rebasePath('sub/a.txt', 'src')).toBe('src/sub/a.txt');
+    expect(rebasePath('./sub/', 'src')).toBe('src/sub');
+    expect(rebasePath('..', 'src')).toBe('.');
+    expect(rebasePath('.', 'src/lib')).toBe('src/lib');
+    expect(rebasePath('../../etc', 'src')).toBe('../etc');
+    expect(rebasePath('/abs/x', 'src')).toBe('/abs/x');
+    expect(rebasePath('sub', '')).toBe('sub');
+    expect(rebasePath('sub', undefined)).toBe('sub');
+  });
+});
+
+describe('decomposing a request made in a subfolder', () => {
+  let templates: Template[];
+  beforeAll(async () => {
+    templates = await loadTemplates(REPO_ROOT, []);
+  });
+  it('turns the paths it names into workspace paths, and keeps defaults at the root', () => {
+    const read = decomposeWithTemplates('read sub/a.txt', templates, 'src');
+    expect(read?.subtasks[0]?.template?.params.path).toBe('src/sub/a.txt');
+    const trace = decomposeWithTemplates('trace a to b in ./lib', templates, 'src');
+    expect(trace?.subtasks[0]?.template?.params.dir).toBe('src/lib');
+    // "find X" with no folder searches the whole workspace, wherever it is asked.
+    const find = decomposeWithTemplates('find TODO', templates, 'src');
+    expect(find?.subtasks[0]?.template?.params.dir).toBe('.');
+    // A pattern is not a path.
+    const pattern = decomposeWithTemplates('find ./x in .', templates, 'src');
+    expect(pattern?.subtasks[0]?.template?.params).toMatchObject({ pattern: './x', dir: 'src' });
   });
 });

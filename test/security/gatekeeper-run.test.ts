@@ -97,8 +97,14 @@ describe('the gatekeeper in office run', () => {
     ollama.chat.push(high);
     const result = await run(['--yes', 'count once']);
     expect(result.code, result.stderr).toBe(1);
-    const out = onlyJson(result.stdout) as { task_id: string; status: string };
-    expect(out.status).toBe('dead_lettered');
+    const out = onlyJson(result.stdout) as {
+      task_id: string;
+      status: string;
+      error: { code: string } | null;
+    };
+    // A refusal ends the task: it is not a lesson to plan around, nor something a retry would change.
+    expect(out.status).toBe('failed');
+    expect(out.error?.code).toBe('denied');
     expect(await linesOf(ws, 'count.log')).toEqual([]);
 
     const doc = await readTask(ws, out.task_id);

@@ -116,7 +116,45 @@ describe('search_code', () => {
   });
 });
 
+describe('search_code says what it skipped for size', () => {
+  it('counts the files over the cap and names the largest, in the output and its summary', async () => {
+    const out = await call(searchCode, { pattern: 'TODO in a big', max_file_bytes: 1_000 });
+    expect(out.total_matches).toBe(0);
+    expect(out.too_large).toEqual({
+      max_file_bytes: 1_000,
+      files: 1,
+      largest: [{ file: 'big/huge.txt', bytes: 4_020 }],
+    });
+    expect(searchCode.summarize?.(out)).toContain(
+      '1 file over the 1000 B cap was not searched: big/huge.txt (3.9 KB)',
+    );
+    expect(searchCode.render?.(out)).toContain('note: 1 file over the 1000 B cap was not searched');
+  });
+
+  it('takes the cap from config code.maxFileBytes when the step names none', async () => {
+    const out = await call(searchCode, { pattern: 'TODO in a big' });
+    expect(out.too_large.max_file_bytes).toBe(configSchema.parse({}).code.maxFileBytes);
+    expect(out.total_matches).toBe(1);
+  });
+});
+
 describe('read_file', () => {
+  it('counts the lines of the whole file when it reads only part of it, and shows whole lines', async () => {
+    const text = Array.from({ length: 10 }, (_, i) => `line ${i + 1} ${'.'.repeat(20)}`).join('\n');
+    await ws.write('long.txt', `${text}\n`);
+    const out = await call(readFileTool, { path: 'long.txt', max_bytes: 70 });
+    expect(out.truncated).toBe(true);
+    expect(out.total_lines).toBe(10);
+    expect(out.text.split('\n')).toEqual([`line 1 ${'.'.repeat(20)}`, `line 2 ${'.'.repeat(20)}`]);
+    expect(out.end_line).toBe(2);
+    expect(readFileTool.summarize?.(out)).toBe(
+      'long.txt lines 1-2 of 10 (only the first 56 of 281 bytes read; raise max_bytes)',
+    );
+    const whole = await call(readFileTool, { path: 'long.txt' });
+    expect(whole.total_lines).toBe(10);
+    expect(whole.end_line).toBe(10);
+  });
+
   it('reads a range of lines', async () => {
     const out = await call(readFileTool, { path: 'src/a.ts', start_line: 2, end_line: 3 });
     expect(out).toMatchObject({

@@ -1,6 +1,7 @@
-// The sandbox environment as a decision: which variables a command sees for an allowlist, and which it never sees.
+// The sandbox environment as a decision: which variables a command sees for an allowlist, which it never sees, and
+// its PATH (the user's programs first, their own `node` among them; office's Node last).
 import { describe, expect, it } from 'vitest';
-import { sandboxEnvironment } from '../../src/tools/sandbox-env.js';
+import { SYSTEM_PATH, sandboxEnvironment } from '../../src/tools/sandbox-env.js';
 
 const parentEnv = {
   PATH: '/usr/bin:/bin',
@@ -26,7 +27,7 @@ describe('sandboxEnvironment with wildcard allowlists', () => {
   it('passes the plain names a wildcard matches, and never one whose name marks a secret', () => {
     const { env, refused } = build(['OPENAI_*', 'SHOP_*']);
     expect(env).toEqual({
-      PATH: '/opt/node/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      PATH: `${SYSTEM_PATH}:/opt/node/bin`,
       HOME: '/home/office',
       LANG: 'C.UTF-8',
       OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
@@ -70,5 +71,29 @@ describe('sandboxEnvironment with wildcard allowlists', () => {
           'its name marks a secret (*_KEY, *_TOKEN, *SECRET*, *PASSWORD*); sandboxed commands never see secrets',
       },
     ]);
+  });
+});
+
+const nodeBin = '/opt/office/node_modules/node/bin';
+
+describe('sandbox PATH', () => {
+  it("is the system directories, then office's Node", () => {
+    const { env } = sandboxEnvironment({
+      parentEnv: { PATH: '/home/me/bin:/usr/bin' },
+      allowlist: [],
+      home: '/h',
+      nodeBin,
+    });
+    expect(env.PATH).toBe(`${SYSTEM_PATH}:${nodeBin}`);
+  });
+
+  it("is the user's PATH when allowlisted, then office's Node", () => {
+    const { env } = sandboxEnvironment({
+      parentEnv: { PATH: '/home/me/.nvm/versions/node/v20/bin:/usr/bin' },
+      allowlist: ['PATH'],
+      home: '/h',
+      nodeBin,
+    });
+    expect(env.PATH).toBe(`/home/me/.nvm/versions/node/v20/bin:/usr/bin:${nodeBin}`);
   });
 });

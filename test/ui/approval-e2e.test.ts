@@ -1,10 +1,7 @@
 // End to end: the real `office` binary in a pseudo-terminal (tmux) asks before a write, a person presses `y`.
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { officeEnv } from '../helpers/clean-env.js';
 import {
   BIN,
   FIXTURES,
@@ -14,45 +11,12 @@ import {
   taskIds,
   waitFor,
 } from '../helpers/workspace.js';
+import { startTerminal } from '../helpers/terminal.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** A tmux server of its own (unique socket), one detached 80×24 session running `sh`. */
-function startTerminal(cwd: string) {
-  const socket = `office-ui-e2e-${process.pid}-${Date.now().toString(36)}`;
-  // The shell, and office in it, get the tests' clean environment (no key or model host of the developer's).
-  const env: NodeJS.ProcessEnv = { ...officeEnv(), PS1: '$ ' };
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  tmux('new-session', '-d', '-s', 'e2e', '-x', '80', '-y', '24', '-c', cwd, 'sh');
-  // tmux leaves its socket file behind when the server ends.
-  const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
-  return {
-    type: (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text),
-    press: (key: string) => tmux('send-keys', '-t', 'e2e', key),
-    screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
-    kill() {
-      try {
-        tmux('kill-session', '-t', 'e2e');
-      } catch {
-        // Already gone: the session ends with its shell.
-      }
-      try {
-        tmux('kill-server');
-      } catch {
-        // No server left on this socket.
-      }
-      rmSync(socketPath, { force: true });
-    },
-  };
-}
 
 /**
  * Opens a terminal in a fresh copy of the fixture workspace, types `office run 'touch hello.txt'` (stdout to

@@ -255,6 +255,14 @@ describe('run state', () => {
     expect(state.fallbacks.map((f) => f.text)).toEqual(['review: no model answered; deterministic review']);
   });
 
+  it('a failed attempt is not a call (as in the run footer, status and stats), though its tokens count', () => {
+    const state = fold([
+      { type: 'model_call', task_id: T, call: call({ tokens_in: 500, outcome: 'invalid_output' }) },
+      { type: 'model_call', task_id: T, call: call({ tokens_in: 700, tokens_out: 90 }) },
+    ]);
+    expect(state.models).toMatchObject({ calls: 1, tokensIn: 1200, tokensOut: 110 });
+  });
+
   it('a retried step keeps running with the error of the failed attempt as its detail', () => {
     const state = fold([
       { type: 'step_started', task_id: T, step_id: 's', action: 'search_code', attempt: 1 },

@@ -3,6 +3,8 @@ import { type AuditEntry, auditPath, readAudit } from '../../audit/audit-log.js'
 import { verifyAudit } from '../../audit/audit-verify.js';
 import { EXIT, type ExitCode, TaskNotFound, UsageError } from '../../errors.js';
 import { openWorkspace, type Workspace } from '../wiring.js';
+import { clip } from '../../util/clip.js';
+import { formatLocal } from '../../util/dates.js';
 
 interface Flags {
   readonly dir?: string;
@@ -56,24 +58,52 @@ async function auditTaskId(ws: Workspace, entries: readonly AuditEntry[], task: 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 
-/** seq, time, task, type, then tool, step, decision, status, by and reason as the entry has them. */
+/** Fixed column widths, so that every view of the trail (whole, or one task's) lines up the same way. */
+const WIDTHS = { seq: 4, time: 19, task: 22, type: 15, tool: 14, step: 20, outcome: 9 } as const;
+
+/** What an entry ran or touched: the argv of a command (as a shell would show it), or the paths of a file tool. */
+function whatOf(e: AuditEntry): string | undefined {
+  const inputs = (e as { inputs?: unknown }).inputs;
+  const argv = (e as { argv?: unknown }).argv ?? (inputs as { argv?: unknown } | undefined)?.argv;
+  if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) {
+    return `$ ${clip(quoteShell(argv), 120)}`;
+  }
+  const paths = ['path', 'dir']
+    .map((k) => text((inputs as Record<string, unknown> | undefined)?.[k]))
+    .filter((p): p is string => p !== undefined);
+  return paths.length > 0 ? paths.join(', ') : undefined;
+}
+
+/**
+ * One entry as a row: seq, local time, task, type, tool, step and outcome in aligned columns, then who decided,
+ * how long it took, and what ran (argv, or paths) with its exit code or the reason.
+ */
 export function auditLine(e: AuditEntry): string {
   const step = text(e.plan_id) && text(e.step_id) ? `${text(e.plan_id)}/${text(e.step_id)}` : text(e.step_id);
   const duration = text(e.duration_ms);
-  const parts = [
-    String(e.seq).padStart(4),
-    e.at.replace('T', ' ').slice(0, 19),
-    e.task_id ?? '-',
-    e.type.padEnd(8),
-    text(e.tool) ?? text(e.action),
-    step,
-    text(e.decision),
-    text(e.status),
+  const exit = text((e as { exit_code?: unknown }).exit_code);
+  const columns = [
+    String(e.seq).padStart(WIDTHS.seq),
+    formatLocal(e.at, { seconds: true }).padEnd(WIDTHS.time),
+    (e.task_id ?? '-').padEnd(WIDTHS.task),
+    e.type.padEnd(WIDTHS.type),
+    (text(e.tool) ?? text(e.action) ?? '').padEnd(WIDTHS.tool),
+    (step ?? '').padEnd(WIDTHS.step),
+    (text(e.decision) ?? text(e.status) ?? '').padEnd(WIDTHS.outcome),
+  ];
+  const extra = [
     text(e.by) ? `by ${text(e.by)}` : undefined,
     duration ? `${duration} ms` : undefined,
+    whatOf(e),
+    exit !== undefined ? `exit ${exit}` : text((e as { summary?: unknown }).summary),
   ].filter((p): p is string => p !== undefined);
   const reason = text(e.reason) ?? text(e.error);
-  return `${parts.join('  ')}${reason ? ` — ${reason}` : ''}`;
+  return `${[...columns, ...extra].join('  ').trimEnd()}${reason ? ` — ${reason}` : ''}`;
+}
+
+/** argv as a POSIX shell would read it back: words with spaces or quotes are single-quoted. */
+function quoteShell(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
 export async function auditVerifyCommand(flags: Flags): Promise<ExitCode> {

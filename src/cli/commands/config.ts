@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { configPath, defaultConfigText, loadConfig } from '../../config/load.js';
-import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { ConfigError, EXIT, type ExitCode, UsageError } from '../../errors.js';
+import { configSchema } from '../../schemas/config.js';
 import { workspaceRoot } from '../workspace-root.js';
 
 function rootOf(dir: string | undefined): Promise<string> {
@@ -27,8 +28,21 @@ export async function configValidateCommand(flags: { dir?: string }): Promise<Ex
   return EXIT.ok;
 }
 
+/**
+ * The effective configuration. When the file is invalid, says what is wrong (the fields, on stderr) and still
+ * prints every field with its default, which is what the error message sends people here for; exit 2.
+ */
 export async function configShowCommand(flags: { dir?: string }): Promise<ExitCode> {
-  const { config } = await loadConfig(await rootOf(flags.dir));
-  process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
-  return EXIT.ok;
+  try {
+    const { config } = await loadConfig(await rootOf(flags.dir));
+    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(
+      `office: ${err.message}\noffice: the file cannot be used as it is; below is every field with its default.\n`,
+    );
+    process.stdout.write(`${JSON.stringify(configSchema.parse({}), null, 2)}\n`);
+    return err.exitCode;
+  }
 }

@@ -2,6 +2,8 @@
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import { driveTask, type RunFlags } from './run.js';
 import { openWorkspace } from '../wiring.js';
+import { clip } from '../../util/clip.js';
+import { formatLocal, formatWhen } from '../../util/dates.js';
 
 export async function dlqListCommand(flags: { dir?: string; json?: boolean }): Promise<ExitCode> {
   const ws = await openWorkspace(flags.dir);
@@ -11,9 +13,7 @@ export async function dlqListCommand(flags: { dir?: string; json?: boolean }): P
   else if (entries.length === 0) process.stderr.write('office: the dead-letter queue is empty\n');
   else
     for (const e of entries)
-      process.stdout.write(
-        `${e.task_id}  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.request}\n    ${e.reason}\n`,
-      );
+      process.stdout.write(`${e.task_id}  ${formatWhen(e.at)}  ${clip(e.request, 200)}\n    ${e.reason}\n`);
   return EXIT.ok;
 }
 
@@ -34,7 +34,7 @@ export async function dlqShowCommand(
     process.stdout.write(`${JSON.stringify({ ...entry, scratchpad }, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `${entry.task_id}: ${entry.request}\n  dead-lettered ${entry.at}: ${entry.reason}\n`,
+      `${entry.task_id}: ${clip(entry.request, 200)}\n  dead-lettered ${formatLocal(entry.at)}: ${entry.reason}\n`,
     );
     for (const [id, notes] of Object.entries(scratchpad))
       for (const n of notes) process.stdout.write(`  ${id}: ${n}\n`);

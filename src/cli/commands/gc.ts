@@ -1,12 +1,15 @@
 // `office gc` (retention for the "Archives"): removes finished task documents, model cache entries, code index
-// caches and plan memory entries older than a cutoff, and what a killed office left behind (stale locks, temp
-// files, tasks stuck as running); says what went and how much space it freed.
+// caches (the workspace's and the per-user one of trees outside any workspace), plan memory entries older than a
+// cutoff, and what a killed office left behind (stale locks, temp files, tasks stuck as running); says what went
+// and how much space it freed.
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { userCacheDir } from '../../code/cache.js';
 import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import type { TaskStatus } from '../../schemas/task.js';
 import { finishedStatuses } from '../../telemetry/stats.js';
+import { formatLocal } from '../../util/dates.js';
 import { withFileLock } from '../../util/files.js';
 import { officeDir } from '../../util/workspace.js';
 import { runMarkerPath, staleLocks, staleTempFiles } from '../../store/stale-state.js';
@@ -177,8 +180,12 @@ export async function gcCommand(flags: {
   const tasks = await sweepTasks(office, cutoff, dryRun);
   const modelCache = await sweepCache(join(office, 'cache', 'models'), cutoff.getTime(), dryRun);
   const codeCache = await sweepCache(join(office, 'cache', 'code'), cutoff.getTime(), dryRun);
+  // Trees indexed outside any workspace keep their code cache per user; any workspace's gc keeps it in bounds.
+  const userCodeDir = join(userCacheDir(), 'code');
+  const userCodeCache = await sweepCache(userCodeDir, cutoff.getTime(), dryRun);
   const memory = await openMemory(ws).prune(cutoff, dryRun);
-  const total = sum(tasks) + sum(modelCache) + sum(codeCache) + memory.bytes;
+  const total = sum(tasks) + sum(modelCache) + sum(codeCache) + sum(userCodeCache) + memory.bytes;
+  const cacheFiles = modelCache.length + codeCache.length + userCodeCache.length;
 
   if (flags.json) {
     const report = {
@@ -187,6 +194,11 @@ export async function gcCommand(flags: {
       tasks: tasks.map((t) => ({ task_id: t.name, status: t.status, bytes: t.bytes })),
       model_cache: { files: modelCache.length, bytes: sum(modelCache) },
       code_cache: { files: codeCache.map((c) => c.name), bytes: sum(codeCache) },
+      user_code_cache: {
+        dir: userCodeDir,
+        files: userCodeCache.map((c) => c.name),
+        bytes: sum(userCodeCache),
+      },
       memory: { entries: memory.removed.map((e) => e.id), bytes: memory.bytes },
       stale: {
         locks: leftovers.locks.map((l) => l.path),
@@ -210,8 +222,11 @@ export async function gcCommand(flags: {
   }
   for (const t of tasks) lines.push(`${verb} task ${t.name} (${t.status}, ${formatBytes(t.bytes)})`);
   for (const e of memory.removed)
-    lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${e.used_at.slice(0, 10)})`);
+    lines.push(`${verb} memory entry ${e.id} (${e.kind}, last used ${formatLocal(e.used_at)})`);
   for (const c of codeCache) lines.push(`${verb} code index cache ${c.name} (${formatBytes(c.bytes)})`);
+  for (const c of userCodeCache) {
+    lines.push(`${verb} code index cache ${join(userCodeDir, c.name)} (${formatBytes(c.bytes)})`);
+  }
   if (modelCache.length > 0) {
     lines.push(
       `${verb} ${modelCache.length} model cache entr${modelCache.length === 1 ? 'y' : 'ies'} (${formatBytes(sum(modelCache))})`,
@@ -220,8 +235,8 @@ export async function gcCommand(flags: {
   lines.push(
     `${dryRun ? 'would free' : 'freed'} ${formatBytes(total)}: ${tasks.length} task${tasks.length === 1 ? '' : 's'}, ` +
       `${memory.removed.length} memory entr${memory.removed.length === 1 ? 'y' : 'ies'}, ` +
-      `${modelCache.length + codeCache.length} cache file${modelCache.length + codeCache.length === 1 ? '' : 's'} ` +
-      `not used since ${cutoff.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      `${cacheFiles} cache file${cacheFiles === 1 ? '' : 's'} ` +
+      `not used since ${formatLocal(cutoff)}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;

@@ -1,11 +1,14 @@
 // `office graph` (Receptionist): prints the call graph of a directory as JSON or Graphviz dot.
 import { resolve } from 'node:path';
 import { formatGraph, graphFormats } from '../../code/format.js';
+import type { IndexStats } from '../../code/service.js';
+import { withMaxFileBytes } from '../../util/too-large.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import {
   type CodeCommandDeps,
   chooseFormat,
   codeService,
+  reportTooLarge,
   withIndexProgress,
   workspaceCodeConfig,
 } from './trace.js';
@@ -14,6 +17,7 @@ export interface GraphCommandOptions {
   dir?: string;
   format?: string;
   json?: boolean;
+  maxFileBytes?: string;
   /** False with `--no-refine`: no checker, only what linking resolves (and cached refinements). */
   refine?: boolean;
 }
@@ -21,7 +25,8 @@ export interface GraphCommandOptions {
 export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandDeps = {}): Promise<ExitCode> {
   const format = chooseFormat(opts.json ? 'json' : opts.format, graphFormats, '--format');
   const dir = resolve(opts.dir ?? '.');
-  const service = deps.service ?? codeService(deps.config ?? (await workspaceCodeConfig(dir)));
+  const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
+  const service = deps.service ?? codeService(config);
   const refine = opts.refine !== false;
   if (refine && process.stderr.isTTY) {
     process.stderr.write(
@@ -29,7 +34,17 @@ export async function graphCommand(opts: GraphCommandOptions, deps: CodeCommandD
         '        first run costs about what `tsc --noEmit` does; later runs reuse it; --no-refine skips it)\n',
     );
   }
-  const graph = await withIndexProgress((progress) => service.graph(dir, { ...progress, refine }));
+  let stats: IndexStats | undefined;
+  const graph = await withIndexProgress((progress) =>
+    service.graph(dir, {
+      ...progress,
+      refine,
+      onIndexed: (s) => {
+        stats = s;
+      },
+    }),
+  );
   process.stdout.write(formatGraph(graph, format));
+  if (stats) reportTooLarge(stats);
   return EXIT.ok;
 }

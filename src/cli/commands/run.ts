@@ -1,14 +1,23 @@
 // `office run` and `office resume`: one task through the whole loop, reported as it goes.
-import { EXIT, type ExitCode, exitCodeForStatus, TaskExists, UsageError } from '../../errors.js';
+import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import isInCi from 'is-in-ci';
+import type { z } from 'zod';
+import { EXIT, type ExitCode, TaskExists, UsageError } from '../../errors.js';
 import { approvalModes } from '../../schemas/config.js';
 import { formatUsageLine, summarizeUsage } from '../../models/usage.js';
 import { newTaskDocument, type RunOptions, runTask } from '../../office/orchestrate.js';
 import type { Reporter } from '../../office/ports.js';
 import type { TaskDocument } from '../../schemas/task.js';
 import { newTaskId } from '../../store/task-store.js';
+import { onInterrupt } from '../interrupts.js';
+import { stdoutPathView } from '../path-view.js';
 import { plainReporter, silentReporter, streamJsonReporter } from '../reporters.js';
-import { taskResultJson } from '../task-view.js';
+import type { ShowPath } from '../../code/format.js';
+import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type RunDeps, type Workspace } from '../wiring.js';
+import { withMaxFileBytes } from '../../util/too-large.js';
+import { isInside } from '../../util/workspace.js';
 
 export interface RunFlags {
   readonly dir?: string;
@@ -23,6 +32,8 @@ export interface RunFlags {
   readonly sandbox?: string;
   readonly recordResponses?: string;
   readonly replayResponses?: string;
+  /** --max-file-bytes: the size cap of search and the code index for this run (config code.maxFileBytes). */
+  readonly maxFileBytes?: string;
 }
 
 function parseChoice<T extends string>(
@@ -63,15 +74,7 @@ function interruptOnSigint(notice: { current: (message: string) => void }): {
     notice.current('interrupted — saving state (Ctrl-C again to quit at once)');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-    },
-  };
+  return { signal: controller.signal, dispose: onInterrupt(onSigint) };
 }
 
 function printOutcome(
@@ -85,19 +88,21 @@ function printOutcome(
     const text = render(doc);
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
-  return doc.status === 'running' ? EXIT.failed : exitCodeForStatus(doc.status);
+  return exitCodeForTask(doc);
 }
 
 /** Runs a new task (`request`) or an existing one (`taskId`): the parts are built before a task is created,
  * so a configuration error leaves nothing behind. */
 export async function driveTask(
-  ws: Workspace,
+  workspace: Workspace,
   flags: RunFlags,
   target:
     | { readonly taskId: string; readonly resumed: true; readonly inheritedYes: boolean }
     | { readonly request: string },
 ): Promise<ExitCode> {
   const maxIterations = parseMaxIterations(flags.maxIterations);
+  const code = withMaxFileBytes(workspace.config.code, flags.maxFileBytes);
+  const ws: Workspace = { ...workspace, config: { ...workspace.config, code } };
   const approvalMode = parseChoice('--approval', flags.approval, approvalModes);
   const sandboxMode = parseChoice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const notice = {
@@ -106,7 +111,10 @@ export async function driveTask(
     },
   };
   const { signal, dispose } = interruptOnSigint(notice);
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json);
+  // CI=true (or CONTINUOUS_INTEGRATION) counts as --ci even on a terminal: nobody is there to answer a prompt.
+  const interactive = Boolean(
+    process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json && !isInCi,
+  );
   // The terminal UI only for a person at a terminal; its import alone costs most of a second.
   const ui =
     interactive && flags.output !== 'stream-json'
@@ -147,7 +155,10 @@ export async function driveTask(
       offline: flags.offline ?? false,
       ...(maxIterations ? { maxIterations } : {}),
     };
-    const taskId = 'taskId' in target ? target.taskId : await createTask(ws, target.request, options);
+    const taskId =
+      'taskId' in target
+        ? target.taskId
+        : await createTask(ws, target.request, { ...options, ...requestFolder(ws.root, process.cwd()) });
     await runTask(deps, taskId, { ...options, resumed: 'taskId' in target });
     await ui?.close();
     const doc = await ws.store.read(taskId);
@@ -155,12 +166,23 @@ export async function driveTask(
       process.stderr.write(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}\n`);
     }
     const tools = deps.tools;
-    return printOutcome(doc, flags, (d) => renderResult(d, tools));
+    return printOutcome(doc, flags, (d) => renderResult(d, tools, stdoutPathView(ws.root)));
   } finally {
     await ui?.close();
     await deps?.close();
     dispose();
   }
+}
+
+/**
+ * Where a request is made, for its paths: the current folder relative to the workspace root when it is inside
+ * the workspace ('' at the root), else nothing (office was pointed at a workspace elsewhere with --dir, and paths
+ * are relative to that workspace's root).
+ */
+export function requestFolder(root: string, cwd: string): { cwd?: string } {
+  const real = realpathSync(cwd);
+  if (!isInside(root, real)) return {};
+  return { cwd: relative(root, real).split(sep).join('/') };
 }
 
 /** Stores a new task; ids are random, so a clash (vanishingly rare) just takes another. */
@@ -176,10 +198,11 @@ export async function createTask(ws: Workspace, request: string, options: RunOpt
   }
 }
 
-/** The final subtask results as text: each tool's own rendering, else JSON. */
+/** The final subtask results as text: each tool's own rendering (paths as the person sees them), else JSON. */
 export function renderResult(
   doc: TaskDocument,
   tools: Awaited<ReturnType<typeof buildDeps>>['tools'],
+  path: ShowPath,
 ): string | undefined {
   if (doc.status !== 'succeeded') return undefined;
   const parts: string[] = [];
@@ -187,11 +210,13 @@ export function renderResult(
     const state = doc.subtasks[s.id];
     const plan = doc.plans.filter((p) => p.subtask_id === s.id).at(-1)?.plan;
     const resultStep = typeof plan?.result_step === 'string' ? plan.result_step : plan?.steps.at(-1)?.step_id;
-    const action = plan?.steps.find((st) => st.step_id === resultStep)?.action;
-    const tool = action ? tools.get(action) : undefined;
-    const text = tool?.render
-      ? tool.render(state?.result as never)
-      : JSON.stringify(state?.result ?? null, null, 2);
+    const step = plan?.steps.find((st) => st.step_id === resultStep);
+    const tool = step ? tools.get(step.action) : undefined;
+    const input = tool && step ? (tool.input as z.ZodType).safeParse(step.inputs) : undefined;
+    const text =
+      tool?.render && input?.success
+        ? tool.render(state?.result as never, { input: input.data, path })
+        : JSON.stringify(state?.result ?? null, null, 2);
     parts.push((doc.dag?.subtasks.length ?? 0) > 1 ? `## ${s.id}: ${s.goal}\n${text}` : text);
   }
   return parts.join('\n\n');

@@ -6,6 +6,7 @@ import { taskStatuses } from '../../schemas/task.js';
 import { computeStats, parseAge, type TaskStats } from '../../telemetry/stats.js';
 import { formatDuration } from '../../ui/format.js';
 import { openWorkspace } from '../wiring.js';
+import { formatLocal } from '../../util/dates.js';
 
 interface Flags {
   readonly dir?: string;
@@ -43,6 +44,7 @@ const round = (x: number, digits = 6) => Number(x.toFixed(digits));
 function totalsJson(t: UsageTotals) {
   return {
     calls: t.calls,
+    failed_attempts: t.failed,
     cached: t.cached,
     tokens_in: t.tokensIn,
     tokens_out: t.tokensOut,
@@ -95,9 +97,7 @@ function statsText(
   corrupt: readonly CorruptFile[],
 ): string[] {
   const label = (s: string) => s.padEnd(12);
-  const window = stats.since
-    ? ` created since ${stats.since.toISOString().replace('T', ' ').slice(0, 16)} UTC (${sinceFlag})`
-    : '';
+  const window = stats.since ? ` created since ${formatLocal(stats.since)} (${sinceFlag})` : '';
   const lines = [`${label('tasks')}${n(stats.tasks)}${window}`];
   const statuses = taskStatuses.filter((s) => stats.byStatus[s] > 0).map((s) => `${stats.byStatus[s]} ${s}`);
   if (statuses.length > 0) lines.push(`${label('')}${statuses.join(', ')}`);
@@ -122,11 +122,16 @@ function usageText(u: UsageSummary, label: (s: string) => string): string[] {
   const lines = [
     `${label('models')}${n(u.calls)} call${u.calls === 1 ? '' : 's'}, ${n(u.cached)} cached (${pct(u.cacheHitRate)} cache hits), ` +
       `${approx}${n(u.tokensIn)} tokens in / ${approx}${n(u.tokensOut)} out, ${usd(u.costUsd)}`,
+    ...(u.failed > 0
+      ? [
+          `${label('failed')}${n(u.failed)} attempt${u.failed === 1 ? '' : 's'} no model answered (their tokens count above)`,
+        ]
+      : []),
     `${label('fallbacks')}${u.fallbacks === 0 ? 'none' : `${u.fallbacks} of ${n(u.requests)} requests (${u.fallbackRoles.join(', ')})`}`,
   ];
   const refusals = Object.entries(u.refusals).map(([k, v]) => `${v} ${k}`);
   if (refusals.length > 0) lines.push(`${label('not called')}${refusals.join(', ')}`);
-  if (u.calls === 0) return lines;
+  if (u.calls + u.failed === 0) return lines;
   const groups: [string, Readonly<Record<string, UsageTotals>>][] = [
     ['tier', u.byTier],
     ['provider', u.byProvider],

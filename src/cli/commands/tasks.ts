@@ -1,10 +1,10 @@
 // `office list`, `office show`, `office status`, `office approve`: reading and annotating stored tasks.
-import { EXIT, type ExitCode, exitCodeForStatus, UsageError } from '../../errors.js';
+import { EXIT, type ExitCode, UsageError } from '../../errors.js';
 import { TOOL_SCOPE } from '../../office/approve.js';
 import { describeStepAction } from '../../policy/explain.js';
-import { type ApprovalRecord, taskStatuses } from '../../schemas/task.js';
-import { effectiveStatus } from '../../store/stale-state.js';
-import { taskLine, taskResultJson, taskStatusText } from '../task-view.js';
+import { type ApprovalRecord, type TaskDocument, taskStatuses } from '../../schemas/task.js';
+import { asSeen, exitCodeForTask, taskLine, taskResultJson, taskStatusText } from '../task-view.js';
+import type { Workspace } from '../wiring.js';
 import { openWorkspace } from '../wiring.js';
 
 interface Flags {
@@ -19,6 +19,11 @@ function approvalLine(a: ApprovalRecord): string {
   return `${a.plan_id}/${a.step_id} ${a.tool}${action ? ` ${action}` : ''}${from}`;
 }
 
+/** A stored task as it should be shown: `running` only while its process lives. */
+async function seen(ws: Workspace, doc: TaskDocument): Promise<TaskDocument> {
+  return doc.status === 'running' ? asSeen(doc, await ws.store.isRunLive(doc.task_id)) : doc;
+}
+
 export async function listCommand(flags: Flags & { status?: string; limit?: string }): Promise<ExitCode> {
   const ws = await openWorkspace(flags.dir);
   const { tasks, problems } = await ws.store.list();
@@ -28,15 +33,8 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
   }
   const limit = flags.limit === undefined ? Number.POSITIVE_INFINITY : Number(flags.limit);
   if (!(limit > 0)) throw new UsageError(`--limit takes a positive number, not "${flags.limit}"`);
-  // A task stored as running that no live process runs was interrupted (office was killed): say so.
-  const current = await Promise.all(
-    tasks.map(async (t) =>
-      t.status === 'running'
-        ? { ...t, status: effectiveStatus(t.status, await ws.store.runHolder(t.task_id)) }
-        : t,
-    ),
-  );
-  const shown = current.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
+  const all = await Promise.all(tasks.map((t) => seen(ws, t)));
+  const shown = all.filter((t) => !flags.status || t.status === flags.status).slice(0, limit);
   if (flags.json) {
     const rows = shown.map((t) => ({
       task_id: t.task_id,
@@ -49,8 +47,12 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
     process.stdout.write(
       `${JSON.stringify({ tasks: rows, problems: problems.map((p) => ({ path: p.path, moved_to: p.setAsideTo ?? null, message: p.message })) }, null, 2)}\n`,
     );
-  } else if (shown.length === 0) {
+  } else if (all.length === 0) {
     process.stderr.write('office: no tasks yet in this workspace. Try: office run "find TODO in ."\n');
+  } else if (shown.length === 0) {
+    process.stderr.write(
+      `office: no ${flags.status} tasks (${all.length} task${all.length === 1 ? '' : 's'} in all; \`office list\` shows them)\n`,
+    );
   } else {
     for (const t of shown) process.stdout.write(`${taskLine(t)}\n`);
   }
@@ -59,7 +61,7 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
 
 export async function showCommand(task: string, flags: Flags): Promise<ExitCode> {
   const ws = await openWorkspace(flags.dir);
-  const doc = await ws.store.read(await ws.store.resolveId(task));
+  const doc = await seen(ws, await ws.store.read(await ws.store.resolveId(task)));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return EXIT.ok;
@@ -92,10 +94,10 @@ export async function showCommand(task: string, flags: Flags): Promise<ExitCode>
 
 export async function statusCommand(task: string, flags: Flags): Promise<ExitCode> {
   const ws = await openWorkspace(flags.dir);
-  const doc = await ws.store.read(await ws.store.resolveId(task));
+  const doc = await seen(ws, await ws.store.read(await ws.store.resolveId(task)));
   if (flags.json) process.stdout.write(`${JSON.stringify(taskResultJson(doc), null, 2)}\n`);
   else process.stdout.write(`${taskStatusText(doc)}\n`);
-  return doc.status === 'running' ? EXIT.ok : exitCodeForStatus(doc.status);
+  return doc.status === 'running' ? EXIT.ok : exitCodeForTask(doc);
 }
 
 /** `office approve <task> [step...] | --all`: records approvals that `office resume` then honours. */

@@ -3,10 +3,12 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
-import type { CodeIndexService, IndexOptions } from '../../code/service.js';
-import { EXIT, type ExitCode, UsageError } from '../../errors.js';
+import type { CodeIndexService, IndexOptions, IndexStats } from '../../code/service.js';
+import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
+import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
+import { stdoutPathView } from '../path-view.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
@@ -15,6 +17,7 @@ export interface TraceCommandOptions {
   maxDepth?: string;
   format?: string;
   json?: boolean;
+  maxFileBytes?: string;
 }
 
 /** What the caller may supply: the workspace's code settings, and a service (tests, or one shared per process). */
@@ -32,14 +35,15 @@ export async function traceCommand(
   const format = chooseFormat(opts.json ? 'json' : opts.format, traceFormats, '--format');
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
-  const config = deps.config ?? (await workspaceCodeConfig(dir));
+  const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
   const result = await withIndexProgress((progress) =>
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
-  process.stdout.write(formatTrace(result, format));
-  return result.status === 'found' ? EXIT.ok : EXIT.failed;
+  process.stdout.write(formatTrace(result, format, stdoutPathView(dir)));
+  reportTooLarge(result.stats);
+  return exitCodeForAnswer(result.status);
 }
 
 /** The `code` settings of the workspace DIR belongs to (defaults when it has no config file). */
@@ -48,6 +52,12 @@ export async function workspaceCodeConfig(dir: string): Promise<OfficeConfig['co
     throw new UsageError(`--dir ${dir} is not a directory`);
   }
   return (await loadConfig(findWorkspaceRoot(dir))).config.code;
+}
+
+/** Files the index left out for size, on stderr as well: a `not_found` may be one of them. */
+export function reportTooLarge(stats: IndexStats): void {
+  const note = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
+  if (note) process.stderr.write(`office: ${note}\n`);
 }
 
 export function codeService(config: OfficeConfig['code']): CodeIndexService {

@@ -310,32 +310,40 @@ function newCall(w: JsWalker, node: NewExpression): number {
   return emitCall(w, node, { f: expr(w, node.callee), n: 1 }, node.arguments, node.callee);
 }
 
-/** `<Comp a={x} />`: a call of the component with its props (a host element `<div>` calls nothing). */
+/**
+ * `<Comp a={x} />` is a call of the component with its props. A host element (`<button onClick={run}>`) hands its
+ * attributes to the UI library, which may call them back: a call of library code with each attribute.
+ */
 function jsxElement(w: JsWalker, node: JSXElement): number {
   const { b } = w;
   const opening = node.openingElement;
   const props = b.into((d) => ({ o: 'new', d, a: b.alloc('o') }));
+  const values: number[] = [];
   for (const attribute of opening.attributes) {
     if (attribute.type === 'JSXSpreadAttribute') {
-      b.emit({ o: 'star', d: props, s: expr(w, attribute.argument) });
+      const spread = expr(w, attribute.argument);
+      b.emit({ o: 'star', d: props, s: spread });
+      values.push(spread);
       continue;
     }
     const name = attribute.name.type === 'JSXIdentifier' ? attribute.name.name : attribute.name.name.name;
     const value = attribute.value ? expr(w, attribute.value) : b.nothing();
     b.emit({ o: 'st', b: props, p: name, s: value });
+    values.push(value);
   }
   for (const child of node.children) expr(w, child);
   const component = jsxName(w, opening.name);
-  if (component === undefined) return b.nothing();
-  return emitJsx(w, node, component, props);
+  return component === undefined
+    ? emitJsx(w, node, b.unknown(), values)
+    : emitJsx(w, node, component, [props]);
 }
 
-function emitJsx(w: JsWalker, node: JSXElement, component: number, props: number): number {
+function emitJsx(w: JsWalker, node: JSXElement, component: number, args: number[]): number {
   const fact = w.st.callOf.get(node);
   if (fact !== undefined) w.callOps[fact] = w.b.ops.length;
   const d = w.b.newVar();
   const name = node.openingElement.name;
-  w.b.emit({ o: 'call', d, f: component, a: [props], x: `<${w.calleeText(name)}>`, ...w.site(name) });
+  w.b.emit({ o: 'call', d, f: component, a: args, x: `<${w.calleeText(name)}>`, ...w.site(name) });
   return d;
 }
 

@@ -104,9 +104,14 @@ export class Calls {
       case 'fn':
         this.#function(a, call, how);
         return;
-      case 'bound':
-        this.invoke(a, call, { ...how, kind: how.kind === 'direct' ? 'method' : how.kind, self: b });
+      case 'bound': {
+        const declared = this.members.dispatched.get(callee);
+        if (declared !== undefined) {
+          const name = `${s.program.nameOf(declared)}.${s.program.nameOf(s.values.a[a]!).split('.').pop()}`;
+          this.invoke(a, call, { ...how, kind: 'dispatch', note: `dispatch through ${name}`, self: b });
+        } else this.invoke(a, call, { ...how, kind: how.kind === 'direct' ? 'method' : how.kind, self: b });
         return;
+      }
       case 'partial': {
         const partial = this.#partials.get(callee);
         if (!partial) return;
@@ -167,7 +172,7 @@ export class Calls {
       if (how.recv !== undefined) s.prop.add(th, how.recv);
       if (how.thisVar !== undefined) s.prop.edge(how.thisVar, th);
       if (call.isNew) {
-        const instance = s.values.intern('inst', s.fnValue(symbol), call.id);
+        const instance = this.instance(s.fnValue(symbol), call.id);
         s.prop.add(th, instance);
         if (call.result !== undefined) s.prop.add(call.result, instance);
       }
@@ -197,7 +202,7 @@ export class Calls {
     const receivers: number[] = [];
     if (receiverVar !== undefined) receivers.push(receiverVar);
     if (receiver !== undefined) receivers.push(holdingValue(s, receiver));
-    if (call.isNew) receivers.push(holdingValue(s, s.values.intern('inst', s.fnValue(symbol), call.id)));
+    if (call.isNew) receivers.push(holdingValue(s, this.instance(s.fnValue(symbol), call.id)));
     for (const [i, key] of stores) {
       const args = bound.get(i) ?? [];
       for (const v of receivers)
@@ -295,7 +300,7 @@ export class Calls {
     const { s } = this;
     const info = s.classes[c]!;
     if (!info.fact.py && !call.isNew) return; // a JS class called without `new` throws
-    const instance = s.values.intern('inst', info.value, call.id);
+    const instance = this.instance(info.value, call.id);
     if (call.result !== undefined) s.prop.add(call.result, instance);
     const { result: _result, isNew: _isNew, ...init } = call;
     if (info.fact.py) {
@@ -308,6 +313,40 @@ export class Calls {
     this.constructors(c, (ctor, note) =>
       this.invoke(ctor, init, { kind: 'constructor', recv: instance, ...(note ? { note } : {}) }),
     );
+  }
+
+  /**
+   * The instance of class (or constructor function) `cls` made at call `site`. What is stored on it is also what
+   * any instance of its class and of the classes above reads (`decl` values: `self` of a method nobody here calls,
+   * a parameter typed by its annotation).
+   */
+  instance(cls: number, site: number): number {
+    const { s } = this;
+    const before = s.values.count;
+    const instance = s.values.intern('inst', cls, site);
+    if (s.values.count === before) return instance;
+    const declared = this.#classesFrom(cls).map((c) => s.values.intern('decl', c));
+    if (declared.length > 0)
+      s.eachOwn(instance, (key, v) => {
+        for (const d of declared) s.prop.edge(v, s.own(d, key));
+      });
+    return instance;
+  }
+
+  /** The class values at and above class value `cls` (as far as its bases are known now). */
+  #classesFrom(cls: number): number[] {
+    const { s } = this;
+    if (s.values.kind[cls] !== 'cls') return [];
+    const c = s.values.a[cls]!;
+    if (s.classes[c]!.fact.py) return this.members.mro(c);
+    const out: number[] = [];
+    const visit = (value: number) => {
+      if (out.includes(value) || s.values.kind[value] !== 'cls') return;
+      out.push(value);
+      for (const base of s.classes[s.values.a[value]!]!.bases) for (const b of s.prop.values(base)) visit(b);
+    };
+    visit(cls);
+    return out;
   }
 
   /** JS: the constructor functions `new C()` runs first: C's own, else (implicit constructor) its base's. */

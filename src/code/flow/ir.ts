@@ -71,9 +71,10 @@ export type Op =
   | { readonly o: 'proto'; readonly d: number; readonly s: number }
   /**
    * A declared type: d holds instances of the classes s holds (a parameter annotation). Applied only where no value
-   * of the tree reaches d, so that flow decides when it can and the declaration when it cannot.
+   * of the tree reaches d (or variable `c`, when given), so that flow decides when it can and the declaration when
+   * it cannot.
    */
-  | { readonly o: 'is'; readonly d: number; readonly s: number };
+  | { readonly o: 'is'; readonly d: number; readonly s: number; readonly c?: number };
 
 /**
  * A call. The callee is `f`, or member `m` (or computed member `mk`) of receiver `r`; `f` with `r` is a method
@@ -228,7 +229,7 @@ const OP_FIELDS: Record<Op['o'], { req: Record<string, Check>; opt?: Record<stri
   aw: { req: { d: int, s: int } },
   star: { req: { d: int, s: int }, opt: { x: (v) => v === 1 } },
   proto: { req: { d: int, s: int } },
-  is: { req: { d: int, s: int } },
+  is: { req: { d: int, s: int }, opt: { c: int } },
 };
 
 function fieldsOk(record: Record<string, unknown>, req: Record<string, Check>, opt?: Record<string, Check>) {

@@ -24,6 +24,8 @@ export class Members {
   readonly #classLookups: Array<{ c: number; key: string; v: number; self: number; super?: true }> = [];
   readonly #dispatchLookups: Array<{ c: number; key: string; v: number; seen: Set<number> }> = [];
   readonly #deferred: Array<{ value: number; key: string; v: number }> = [];
+  /** Methods of subclasses bound for a call through a declared type: the declared class's symbol. */
+  readonly dispatched = new Map<number, number>();
   #hierarchyVersion = 0;
   #seenVersion = 0;
   #mro = new Map<number, number[]>();
@@ -291,9 +293,12 @@ export class Members {
       if (lookup.seen.has(sub) || !this.#declares(info, lookup.key)) continue;
       lookup.seen.add(sub);
       const self = s.values.intern('decl', info.value);
-      s.prop.on(s.own(info.value, lookup.key), (member) =>
-        s.prop.add(lookup.v, this.#bind(member, self, sub)),
-      );
+      const declared = s.classes[lookup.c]!.symbol;
+      s.prop.on(s.own(info.value, lookup.key), (member) => {
+        const bound = this.#bind(member, self, sub);
+        if (bound !== member) this.dispatched.set(bound, declared);
+        s.prop.add(lookup.v, bound);
+      });
     }
   }
 

@@ -32,7 +32,7 @@ class FlowSolver {
   readonly calls: Calls;
   readonly #sourceCalls: PendingCall[] = [];
   readonly #keyed: Array<{ k: number; apply: (key: string) => void }> = [];
-  readonly #declared: Array<{ d: number; type: number }> = [];
+  readonly #declared: Array<{ d: number; type: number; when: number }> = [];
   readonly #seeds = new Map<number, readonly SeededTarget[]>();
   readonly #hasAccessors: boolean;
   readonly #starModules = new Set<number>();
@@ -109,8 +109,10 @@ class FlowSolver {
   #assumeWorst(): void {
     const { s, calls } = this;
     // Declared types first: they speak for variables nothing of the tree reached.
-    for (const { d, type } of this.#declared.splice(0)) {
-      if ([...s.prop.values(d)].some((value) => value !== UNKNOWN_VALUE)) continue;
+    const reached = (v: number) =>
+      [...s.prop.values(v)].some((value) => value !== UNKNOWN_VALUE && s.values.kind[value] !== 'decl');
+    for (const { d, type, when } of this.#declared.splice(0)) {
+      if (reached(when)) continue;
       s.prop.on(type, (c) => {
         if (s.values.kind[c] === 'cls') s.prop.add(d, s.values.intern('decl', c));
       });
@@ -236,7 +238,7 @@ class FlowSolver {
         return;
       }
       case 'is':
-        this.#declared.push({ d: v(op.d), type: v(op.s) });
+        this.#declared.push({ d: v(op.d), type: v(op.s), when: v(op.c ?? op.d) });
         return;
     }
   }

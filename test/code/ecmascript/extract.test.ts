@@ -45,9 +45,11 @@ describe('JS/TS adapter extraction', () => {
       'view.tsx':
         "import { run } from './cast';\nexport function Button() {\n  return <button onClick={run}>Run</button>;\n}\n",
     });
+    // The handler goes to the DOM element (library code), which calls it back: Button -> <button> -> run.
     expect(edges).toEqual([
       'cast.ts#run -> repo.ts#Repo.save [method] :4',
-      'view.tsx#Button -> cast.ts#run [callback] :3',
+      'view.tsx#Button -> <external>#<button>@view.tsx:3:11 [external] :3',
+      '<external>#<button>@view.tsx:3:11 -> cast.ts#run [callback] :3',
     ]);
     expect(graph.symbols.map((symbol) => symbol.id)).toContain('view.tsx#Button');
   });

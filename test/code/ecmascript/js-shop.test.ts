@@ -45,15 +45,21 @@ describe('JS/TS adapter on the JavaScript shop', () => {
     );
   });
 
-  it('links JSX elements to their components and handlers passed as props as callbacks', () => {
+  it('links JSX elements to their components, and handlers given to host elements through them', () => {
     const receipt = 'src/ui/receipt.jsx';
+    const line = at(receipt, 'onClick={close}');
     expect(shop.edges()).toEqual(
       expect.arrayContaining([
         `${receipt}#Receipt -> src/ui/line-item.jsx#LineItem [direct] :${at(receipt, '<LineItem')}`,
-        `${receipt}#Receipt -> ${receipt}#Receipt.close [callback] :${at(receipt, 'onClick={close}')}`,
         `src/ui/line-item.jsx#LineItem -> src/ui/line-item.jsx#formatPrice [direct] :${at('src/ui/line-item.jsx', 'formatPrice(item.price)')}`,
       ]),
     );
+    // The DOM calls the handler back: Receipt -> <button> -> Receipt.close, never Receipt -> Receipt.close.
+    const hop = shop.graph.edges.find((edge) => edge.to === `${receipt}#Receipt.close`);
+    expect(hop).toMatchObject({ kind: 'callback', call: { line } });
+    expect(shop.graph.edges.filter((edge) => edge.to === hop?.from)).toMatchObject([
+      { from: `${receipt}#Receipt`, kind: 'external' },
+    ]);
   });
 
   it('links an untyped receiver by method name only, marked heuristic, and nowhere else', () => {

@@ -128,6 +128,7 @@ function bindParams(
     draft.pn.push(param.name);
     byName.set(param.name, { index, v });
     const evaluated = outside.get(param);
+    if (evaluated?.type !== undefined) w.scope.types?.set(param.name, evaluated.type);
     if (evaluated?.dflt !== undefined) {
       draft.d ??= [];
       draft.d.push([index, evaluated.dflt]);
@@ -207,6 +208,7 @@ export function functionDefinition(w: PyWalker, node: Node, decorators: readonly
     owner: s,
     prefix: `${outer.prefix}${name}.`,
     fn: draft,
+    types: new Map(),
     ...(inClass && outer.classIndex !== undefined ? { classIndex: outer.classIndex } : {}),
   };
   w.within(scope, () => {

@@ -172,6 +172,12 @@ function storeParameter(w: PyWalker, target: Node, value: Node): boolean {
   if (!attr || self?.index !== 0 || !param || param.index === 0) return false;
   fn.pf ??= [];
   fn.pf.push([param.index, attr.text]);
+  // Where no argument of the tree reaches the parameter, its annotation says what the field holds.
+  const type = scope.types?.get(value.text);
+  if (type !== undefined) {
+    const declared = w.b.into((d) => ({ o: 'is', d, s: type, c: param.v }));
+    w.b.emit({ o: 'st', b: self.v, p: attr.text, s: declared });
+  }
   return true;
 }
 

@@ -25,6 +25,8 @@ export interface PyScope {
   params?: ReadonlyMap<string, { readonly index: number; readonly v: number }>;
   /** Methods: the variable of the first parameter (`self`, `cls`), for `super()`. */
   self?: number;
+  /** Functions: the variable of each annotated parameter's declared classes. */
+  readonly types?: Map<string, number>;
   /** Class bodies: the class index; methods: the index of the class defining them. */
   readonly classIndex?: number;
   /** Class bodies: the variable holding the class, and the properties declared with accessors. */
