@@ -3,16 +3,21 @@
 // globs add sets of symbols.
 import picomatch from 'picomatch';
 import { fileMatches, matchEndpoint, notFoundNote, parseEndpoint } from '../code/endpoints.js';
-import type { GraphView } from '../code/graph.js';
+import { compareSymbols, type GraphView } from '../code/graph.js';
 import type { CodeSymbol } from '../code/model.js';
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 const MODULE_NAME = '<module>';
 
-/** What one selector text matches: a symbol test, or an endpoint handed to the trace resolver as it is. */
+/** What one selector text matches: an endpoint handed to the trace resolver as it is, or a file part and a name part. */
 type Matcher =
   | { readonly type: 'endpoint'; readonly raw: string }
-  | { readonly type: 'test'; readonly test: (symbol: CodeSymbol) => boolean; readonly describe: string };
+  | {
+      readonly type: 'pattern';
+      readonly file?: string;
+      readonly name?: (symbol: CodeSymbol) => boolean;
+      readonly empty: string;
+    };
 
 /** The symbols one selector matches, or why it matches none. */
 export type SelectorMatch =
@@ -27,16 +32,20 @@ function normalisePath(path: string): string {
     .replace(/\/+$/, '');
 }
 
-/** A file part: a glob over the whole path relative to the indexed folder, or a path (suffix) as trace takes it. */
-function fileTest(raw: string): (file: string) => boolean {
+/**
+ * The files a file part names: a glob matches whole paths from the indexed folder; a path is compared by whole
+ * segments as trace compares it — the file or folder at exactly that path when there is one, else every file or
+ * folder whose last segments are those — and may leave out a file's extension.
+ */
+function filesSelected(raw: string, files: readonly string[]): Set<string> {
   const path = normalisePath(raw);
   if (GLOB_CHARS.test(path)) {
     const isMatch = picomatch(path, { dot: true });
-    return (file) => file !== '' && isMatch(file);
+    return new Set(files.filter((file) => isMatch(file)));
   }
-  // A folder selects the files below it; a file selects itself (with or without its extension, as in trace).
-  return (file) =>
-    file !== '' && (fileMatches(file, path) || file.startsWith(`${path}/`) || file.includes(`/${path}/`));
+  const exact = files.filter((file) => fileMatches(file, path, false) || file.startsWith(`${path}/`));
+  if (exact.length > 0) return new Set(exact);
+  return new Set(files.filter((file) => fileMatches(file, path) || file.includes(`/${path}/`)));
 }
 
 /** A name part with `*` wildcards, matched as trace matches names: dotted against qualified names (or a suffix). */
@@ -59,28 +68,16 @@ function matcherOf(text: string): Matcher {
   const trimmed = text.trim();
   const colon = trimmed.lastIndexOf(':');
   if (colon < 0) {
-    if (trimmed.includes('/')) {
-      // A path or glob alone: every symbol of those files, their top-level code (`<module>`) included.
-      const inFile = fileTest(trimmed);
-      return {
-        type: 'test',
-        test: (symbol) => inFile(symbol.file),
-        describe: `no indexed file matches "${text}"`,
-      };
-    }
+    // A path or glob alone: every symbol of those files, their top-level code (`<module>`) included.
+    if (trimmed.includes('/'))
+      return { type: 'pattern', file: trimmed, empty: `no indexed file matches "${text}"` };
     if (!trimmed.includes('*')) return { type: 'endpoint', raw: trimmed };
-    return { type: 'test', test: nameTest(trimmed), describe: `no symbol matches "${text}"` };
+    return { type: 'pattern', name: nameTest(trimmed), empty: `no symbol matches "${text}"` };
   }
   const filePart = trimmed.slice(0, colon);
   const namePart = trimmed.slice(colon + 1);
   if (!GLOB_CHARS.test(filePart) && !namePart.includes('*')) return { type: 'endpoint', raw: trimmed };
-  const inFile = fileTest(filePart);
-  const named = nameTest(namePart);
-  return {
-    type: 'test',
-    test: (symbol) => inFile(symbol.file) && named(symbol),
-    describe: `no symbol matches "${text}"`,
-  };
+  return { type: 'pattern', file: filePart, name: nameTest(namePart), empty: `no symbol matches "${text}"` };
 }
 
 /** The symbols `text` selects in `graph` (file, line order), or why none. */
@@ -93,7 +90,15 @@ export function matchSelector(graph: GraphView, text: string): SelectorMatch {
       ? { type: 'matched', symbols }
       : { type: 'empty', reason: notFoundNote(graph, endpoint) };
   }
-  const symbols = [...graph.symbols()].filter(matcher.test);
-  if (symbols.length > 0) return { type: 'matched', symbols };
-  return { type: 'empty', reason: matcher.describe };
+  let symbols = [...graph.symbols()];
+  if (matcher.file !== undefined) {
+    // Library code (an `external` hop) has no file, so no file part selects it.
+    const files = filesSelected(matcher.file, [
+      ...new Set(symbols.map((s) => s.file).filter((f) => f !== '')),
+    ]);
+    symbols = symbols.filter((symbol) => files.has(symbol.file));
+  }
+  if (matcher.name) symbols = symbols.filter(matcher.name);
+  if (symbols.length === 0) return { type: 'empty', reason: matcher.empty };
+  return { type: 'matched', symbols: symbols.sort(compareSymbols) };
 }

@@ -7,6 +7,7 @@ import { graphViewOf } from '../../src/check/graph-view.js';
 import { matchSelector } from '../../src/check/selectors.js';
 import { createCodeIndexService } from '../../src/code/code-service.js';
 import type { GraphView } from '../../src/code/graph.js';
+import type { GraphJson } from '../../src/code/service.js';
 import { FIXTURES, makeWorkspace, type TempWorkspace } from '../helpers/workspace.js';
 
 let ws: TempWorkspace;
@@ -77,5 +78,40 @@ describe('selectors', () => {
     expect(selected('src/nope/**')).toBe('no indexed file matches "src/nope/**"');
     expect(selected('Payment*.refund')).toBe('no symbol matches "Payment*.refund"');
     expect(selected('chargeCart')).toBe('no symbol "chargeCart"; closest: chargeCard');
+  });
+});
+
+describe('a path in a selector', () => {
+  // Two trees with the same inner paths: `esm/x.ts` is not also `lib/esm/x.ts`, as in office trace.
+  const symbol = (file: string, name: string) => ({
+    id: `${file}#${name}`,
+    name,
+    qualified_name: name,
+    kind: 'function' as const,
+    file,
+    line: 1,
+  });
+  const json: GraphJson = {
+    symbols: [symbol('esm/x.ts', 'load'), symbol('lib/esm/x.ts', 'load'), symbol('lib/esm/y.ts', 'loadAll')],
+    edges: [],
+  };
+  const names = (text: string) => {
+    const match = matchSelector(graphViewOf(json), text);
+    return match.type === 'matched' ? match.symbols.map((s) => `${s.file}:${s.name}`) : match.reason;
+  };
+
+  it('names the file or folder at exactly that path when there is one, else those ending in it', () => {
+    expect(names('esm/x.ts:load*')).toEqual(['esm/x.ts:load']);
+    expect(names('esm/x:load*')).toEqual(['esm/x.ts:load']);
+    expect(names('esm/')).toEqual(['esm/x.ts:load']);
+    expect(names('esm/y.ts:load*')).toEqual(['lib/esm/y.ts:loadAll']);
+    expect(names('x.ts:load*')).toEqual(['esm/x.ts:load', 'lib/esm/x.ts:load']);
+    // A glob matches whole paths; `**/` also matches none at all.
+    expect(names('**/esm/*.ts:load*')).toEqual([
+      'esm/x.ts:load',
+      'lib/esm/x.ts:load',
+      'lib/esm/y.ts:loadAll',
+    ]);
+    expect(names('lib/**/x.ts:load*')).toEqual(['lib/esm/x.ts:load']);
   });
 });
