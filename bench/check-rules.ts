@@ -161,6 +161,7 @@ async function child(engine: string, dir: string): Promise<void> {
       calls: graph.edges.length,
       index_ms: Math.round(indexed - started),
       check_ms: Math.round(checked - indexed),
+      cache: null,
     },
     lineText: () => '',
   });

@@ -71,7 +71,8 @@ export function formatCheckText(report: CheckReport): string {
   const { stats } = report;
   lines.push(
     '',
-    `${stats.files} files, ${stats.symbols} symbols, ${stats.calls} calls; index ${stats.index_ms} ms, rules ${stats.check_ms} ms`,
+    `${stats.files} files, ${stats.symbols} symbols, ${stats.calls} calls; index ${stats.index_ms} ms` +
+      `${stats.cache ? ` (cache ${stats.cache})` : ''}, rules ${stats.check_ms} ms`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -61,6 +61,8 @@ export const checkReportSchema = z.strictObject({
     calls: z.int(),
     index_ms: z.number(),
     check_ms: z.number(),
+    /** Whether the code index came from its cache: `hit` (warm), `partial` (changed files parsed again), `miss`. */
+    cache: z.enum(['hit', 'miss', 'partial']).nullable(),
   }),
 });
 export type CheckReport = z.infer<typeof checkReportSchema>;

@@ -88,6 +88,13 @@ describe('forbid', () => {
     expect(code).toBe(EXIT.ok);
   });
 
+  it('is judged on the cached index the second time, the tree unchanged', async () => {
+    expect((await check(rules)).report.stats.cache).toBe('miss');
+    const again = await check(rules);
+    expect(again.report.stats.cache).toBe('hit');
+    expect(again.report.rules.map((r) => r.status)).toEqual(['holds', 'holds']);
+  });
+
   it('is violated by a path through a job handed to setTimeout, reported once at the UI symbol nearest to it', async () => {
     await scheduleFromDrafts();
     const { code, report } = await check(rules);

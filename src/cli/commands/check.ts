@@ -10,12 +10,12 @@ import { formatCheckSarif } from '../../check/format-sarif.js';
 import { formatCheckText } from '../../check/format-text.js';
 import { graphViewOf } from '../../check/graph-view.js';
 import { buildReport, type CheckReport } from '../../check/report.js';
-import type { CodeIndexService } from '../../code/service.js';
+import type { CodeIndexService, IndexStats } from '../../code/service.js';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, EXIT, type ExitCode } from '../../errors.js';
 import { isInside } from '../../util/workspace.js';
 import { workspaceRoot } from '../workspace-root.js';
-import { chooseFormat, codeService, withIndexProgress } from './trace.js';
+import { chooseFormat, codeService, reportTooLarge, withIndexProgress } from './trace.js';
 
 const VERSION = '0.1.0';
 
@@ -56,7 +56,15 @@ export async function checkCommand(
 
   const started = performance.now();
   const service = deps.service ?? codeService(config.code);
-  const graph = await withIndexProgress((progress) => service.graph(root, progress));
+  let indexStats: IndexStats | undefined;
+  const graph = await withIndexProgress((progress) =>
+    service.graph(root, {
+      ...progress,
+      onIndexed: (stats) => {
+        indexStats = stats;
+      },
+    }),
+  );
   const indexed = performance.now();
   const result = checkRules(graphViewOf(graph), config.checks, changes);
   const checked = performance.now();
@@ -71,15 +79,19 @@ export async function checkCommand(
     result,
     ...(changes ? { changes } : {}),
     stats: {
-      files: new Set(graph.symbols.map((s) => s.file).filter((file) => file !== '')).size,
+      files:
+        indexStats?.files ?? new Set(graph.symbols.map((s) => s.file).filter((file) => file !== '')).size,
       symbols: graph.symbols.length,
       calls: graph.edges.length,
       index_ms: Math.round(indexed - started),
       check_ms: Math.round(checked - indexed),
+      cache: indexStats?.cache ?? null,
     },
     lineText: sourceLines(root),
   });
   process.stdout.write(render(report, format, root, env));
+  // Files left out for size hold calls no rule saw: said on stderr, as trace and graph say it.
+  if (indexStats) reportTooLarge(indexStats);
   if (format === 'github' && env.GITHUB_STEP_SUMMARY) {
     await appendFile(env.GITHUB_STEP_SUMMARY, formatStepSummary(report));
   }
