@@ -288,6 +288,17 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
 
   program
+    .command('check')
+    .description('check the call-path rules of .office.config.json ("checks"); exit 1 on a violation')
+    .addOption(dirOption())
+    .option('--format <format>', 'text | json | sarif | github (default text; github under GitHub Actions)')
+    .option('--changed-since <ref>', 'check only rules that files changed since this git ref could affect')
+    .action(async (opts) => {
+      const { checkCommand } = await import('./commands/check.js');
+      done(await checkCommand(opts));
+    });
+
+  program
     .command('mcp')
     .description(
       'serve office to MCP clients (Claude Code, Gemini CLI, Codex, VS Code): stdio, or --http PORT',

@@ -109,7 +109,10 @@ export function defaultConfigText(): string {
   "server": { "host": ${j(d.server.host)}, "port": ${d.server.port}, "concurrency": ${d.server.concurrency}, "tokens": [], "webhooks": ${j(d.server.webhooks)} },
   // OpenTelemetry traces over OTLP/HTTP, off until an endpoint is set, e.g. "http://127.0.0.1:4318/v1/traces"
   // (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT override it).
-  "telemetry": { "otlp": { "serviceName": ${j(d.telemetry.otlp.serviceName)} } }
+  "telemetry": { "otlp": { "serviceName": ${j(d.telemetry.otlp.serviceName)} } },
+  // Call-path rules that \`office check\` evaluates (exit 1 on a violation): forbid, require, only-through, max-depth,
+  // e.g. { "rule": "forbid", "from": "src/ui/**", "to": "src/db/**", "except": "src/repos/**" }.
+  "checks": []
 }
 `;
 }

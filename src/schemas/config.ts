@@ -1,5 +1,6 @@
 // Configuration (`.office.config.json`): one strict schema, so a wrong or misspelt field is named, not ignored.
 import { z } from 'zod';
+import { checksSchema } from './checks.js';
 import { mcpServersSchema } from './mcp-servers.js';
 import { type Risk, risks } from './risks.js';
 import { serverConfigSchema, telemetryConfigSchema } from './server-config.js';
@@ -154,6 +155,8 @@ export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
   /** OpenTelemetry traces (off unless an OTLP endpoint is configured). */
   telemetry: telemetryConfigSchema.prefault({}),
+  /** Call-path rules `office check` evaluates (see src/schemas/checks.ts). */
+  checks: checksSchema.default([]),
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;
