@@ -26,8 +26,7 @@ export function graphViewOf(graph: GraphJson): GraphView {
   const outgoing = new Map<string, CallEdge[]>();
   const incoming = new Map<string, CallEdge[]>();
   const all: CallEdge[] = [];
-  // `new X()` of a class that declares no constructor runs the class's own code (field initializers): a rule sees it
-  // as the call it is, a constructor edge to the class.
+  // `new X()` of a class that declares no constructor creates an X: a rule about X sees it as a constructor call.
   const instantiations = graph.instantiations.map((i) => ({
     from: i.from,
     to: i.class,

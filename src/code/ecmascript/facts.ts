@@ -5,7 +5,7 @@ import { type FlowUnit, isFlowUnit } from '../flow/ir.js';
 import { symbolKinds } from '../model.js';
 
 /** Bump when the facts format or what extraction records changes: cached facts of another version are re-extracted. */
-export const FACTS_VERSION = 'ecmascript-facts-5';
+export const FACTS_VERSION = 'ecmascript-facts-6';
 
 /**
  * A shape: a small, unevaluated description of a value, resolved to classes/functions at link time
