@@ -2,6 +2,7 @@
 // classes (prototype and static members, accessors, field initialisers, constructors) and object literals, each
 // as the value it makes; and `eval` of a constant string, walked where it is called.
 import type {
+  Decorator,
   CallExpression,
   ClassDeclaration,
   ClassExpression,
@@ -128,19 +129,34 @@ export function classValue(w: JsWalker, node: ClassDeclaration | ClassExpression
     if (ctorSymbol !== undefined) draft.ct = ctorSymbol;
     for (const member of node.body.body) classMember(w, member, context, ctorSymbol ?? symbol, draft.dn);
   });
-  let value = classVar;
-  for (const decorator of [...(node.decorators ?? [])].reverse()) {
+  return decorated(w, node.decorators, classVar);
+}
+
+/**
+ * A class or method as its decorators leave it: each decorator is called with what the ones below it gave (run
+ * where the class is defined), and the binding holds what it returns — or the original, when it returns nothing
+ * (a decorator that only registers or mutates).
+ */
+function decorated(
+  w: JsWalker,
+  decorators: readonly Decorator[] | null | undefined,
+  original: number,
+): number {
+  const { b } = w;
+  let value = original;
+  for (const decorator of [...(decorators ?? [])].reverse()) {
     const fn = expr(w, decorator.expression);
-    const decorated = b.into((d) => ({
+    const given = value;
+    const result = b.into((d) => ({
       o: 'call',
       d,
       f: fn,
-      a: [classVar],
+      a: [given],
       dc: 1,
       x: w.calleeText(decorator.expression),
       ...w.site(decorator),
     }));
-    value = b.merge([value, decorated]);
+    value = b.merge([value, result]);
   }
   return value;
 }
@@ -169,7 +185,7 @@ function classMember(
       declared.push(key);
       if ((member.kind === 'get' || member.kind === 'set') && s !== undefined)
         b.emit({ o: 'acc', b: target, p: key, ...(member.kind === 'get' ? { g: s } : { t: s }) });
-      else b.emit({ o: 'st', b: target, p: key, s: value });
+      else b.emit({ o: 'st', b: target, p: key, s: decorated(w, member.decorators, value) });
       return;
     }
     case 'ClassProperty':

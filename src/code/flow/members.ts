@@ -20,8 +20,13 @@ const INDEX = /^\d+$/;
 export class Members {
   readonly #loads = new Map<string, number>();
   readonly #protos = new Map<number, number>();
-  /** Python class lookups to redo when a hierarchy changes: [class number, key, variable, self value]. */
-  readonly #classLookups: Array<{ c: number; key: string; v: number; self: number; super?: true }> = [];
+  /**
+   * Python class lookups to redo when a hierarchy changes: class number, key, variable, self value; `after`: the
+   * class value the lookup starts past in that order (`super()`).
+   */
+  readonly #classLookups: ClassLookup[] = [];
+  /** Class values whose every attribute already flows into a variable (`getattr(o, name)`), as `class:variable`. */
+  readonly #everyAttribute = new Set<string>();
   readonly #dispatchLookups: Array<{ c: number; key: string; v: number; seen: Set<number> }> = [];
   readonly #deferred: Array<{ value: number; key: string; v: number }> = [];
   /** Methods of subclasses bound for a call through a declared type: the declared class's symbol. */
@@ -190,8 +195,18 @@ export class Members {
     if (this.#deferred.length === 0) return false;
     const { s } = this;
     for (const { value, key, v } of this.#deferred.splice(0)) {
-      if (s.prop.values(s.own(value, key)).size > 0) continue;
-      s.prop.on(this.protoOf(value), (parent) => s.prop.edge(this.load(parent, key), v));
+      if (s.prop.values(s.own(value, key)).size === 0) {
+        s.prop.on(this.protoOf(value), (parent) => s.prop.edge(this.load(parent, key), v));
+        continue;
+      }
+      // An assignment through a setter makes no own property: the accessors above stay visible whatever was stored.
+      if (!this.accessors) continue;
+      s.prop.on(this.protoOf(value), (parent) =>
+        s.prop.on(this.load(parent, key), (member) => {
+          const kind = s.values.kind[member];
+          if (kind === 'getter' || kind === 'setter') s.prop.add(v, member);
+        }),
+      );
     }
     return true;
   }
@@ -220,6 +235,9 @@ export class Members {
     this.#dropStale();
     return this.#mroOf(c, new Set());
   }
+
+  /** Whether some code stores getters or setters (JS): only then is an own property no end to a lookup. */
+  accessors = false;
 
   #dropStale(): void {
     if (this.#seenVersion === this.#hierarchyVersion) return;
@@ -257,21 +275,36 @@ export class Members {
   }
 
   /** Python `super().key` inside class `c`: the classes after `c` in its MRO. Methods stay unbound. */
-  above(c: number, key: string): number {
-    const memo = `super:${c}:${key}`;
+  above(c: number, key: string, self?: number): number {
+    // Past `c` in the order of the instance's own class, as Python does: in a diamond, `super()` in the left base
+    // goes to the right one. Without a class of the instance, past `c` in its own order.
+    const { s } = this;
+    const own = self === undefined ? c : s.values.a[self]!;
+    const memo = `super:${c}:${key}:${own}`;
     let v = this.#loads.get(memo);
     if (v !== undefined) return v;
-    v = this.s.temp();
+    v = s.temp();
     this.#loads.set(memo, v);
-    this.#classLookups.push({ c, key, v, self: -1, super: true });
+    this.#classLookups.push({ c: own, key, v, self: -1, super: true, after: s.classes[c]!.value });
     this.#refreshClass(this.#classLookups.at(-1)!);
     return v;
   }
 
-  #refreshClass(lookup: { c: number; key: string; v: number; super?: true }): void {
+  #refreshClass(lookup: ClassLookup): void {
     const { s } = this;
     const order = this.mro(lookup.c);
-    for (const cls of lookup.super ? order.slice(1) : order) {
+    const start = lookup.after === undefined ? 0 : order.indexOf(lookup.after) + 1;
+    if (lookup.after !== undefined && start === 0) return;
+    for (const cls of lookup.super ? order.slice(Math.max(start, 1)) : order) {
+      if (lookup.key === ANY_KEY) {
+        // Any attribute (`getattr(o, name)` with a name not known): every attribute of every class in the order.
+        const id = `${cls}:${lookup.v}`;
+        if (!this.#everyAttribute.has(id)) {
+          this.#everyAttribute.add(id);
+          s.eachOwn(cls, (_k, own) => s.prop.edge(own, lookup.v));
+        }
+        continue;
+      }
       s.prop.edge(s.own(cls, lookup.key), lookup.v);
       const info = s.classes[s.values.a[cls]!]!;
       if (this.#declares(info, lookup.key)) break;
@@ -336,6 +369,15 @@ export class Members {
     for (const lookup of this.#dispatchLookups) this.#refreshDispatch(lookup);
     return this.s.prop.added !== before;
   }
+}
+
+interface ClassLookup {
+  readonly c: number;
+  readonly key: string;
+  readonly v: number;
+  readonly self: number;
+  readonly super?: true;
+  readonly after?: number;
 }
 
 /** C3 linearisation merge; undefined when the hierarchy has no consistent order. */

@@ -50,6 +50,7 @@ class FlowSolver {
       store: (b, k, src) => this.#keyedAccess(k, b, (value, key) => this.#store(value, key, src, undefined)),
     };
     this.#hasAccessors = program.files.some((file) => file.unit.o.some((op) => op.o === 'acc'));
+    this.members.accessors = this.#hasAccessors;
     program.files.forEach((file, f) => {
       if (file.unit.o.some((op) => op.o === 'star' && op.d === MODULE_VAR)) this.#starModules.add(f);
     });
@@ -399,7 +400,16 @@ class FlowSolver {
     const info = s.classes[c]!;
     if (info.fact.py) {
       if (op.m === undefined) return;
-      s.prop.on(members.above(c, op.m), (m) => calls.invoke(m, ctx, { kind: 'method', selfVar: self }));
+      const key = op.m;
+      const run = (m: number) => calls.invoke(m, ctx, { kind: 'method', selfVar: self });
+      s.prop.on(self, (value) => {
+        const kind = s.values.kind[value];
+        // Past `c` in the order of the instance's class (the class itself, in a classmethod); the lookup stays
+        // empty until `c` is in that order.
+        const cls =
+          kind === 'inst' || kind === 'decl' ? s.values.a[value]! : kind === 'cls' ? value : undefined;
+        s.prop.on(members.above(c, key, cls), run);
+      });
       return;
     }
     for (const base of info.bases) {

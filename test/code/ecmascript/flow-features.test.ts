@@ -99,6 +99,7 @@ describe('JS/TS value flow, feature by feature', () => {
     expect(from('decorators.ts#<module>')).toEqual([
       `decorators.ts#<module> -> decorators.ts#logged [direct] :${at('@logged')}`,
       `decorators.ts#<module> -> decorators.ts#register [direct] :${at('@register')}`,
+      `decorators.ts#<module> -> decorators.ts#traced [direct] :${at('@traced')}`,
     ]);
     // `register` hands the class back unchanged: the calls are the class's own.
     expect(from('decorators.ts#runPlain')).toEqual([
@@ -116,6 +117,24 @@ describe('JS/TS value flow, feature by feature', () => {
       `decorators.ts#logged.Logged.run -> decorators.ts#Wrapped.run [method] :${at('super.run()')}`,
       `decorators.ts#logged.Logged.run -> decorators.ts#audit [direct] :${at('audit();')}`,
     ]);
+  });
+
+  it('calls the wrapper a method decorator returns, which reaches the decorated method', () => {
+    const at = (snippet: string) => fixture.lineOf('decorators.ts', snippet);
+    expect(from('decorators.ts#<module>')).toContain(
+      `decorators.ts#<module> -> decorators.ts#traced [direct] :${at('@traced')}`,
+    );
+    // Without the return value, the binding keeps the original too (a decorator may return nothing).
+    expect(from('decorators.ts#serve')).toEqual([
+      `decorators.ts#serve -> decorators.ts#Service [constructor] :${at('new Service().handle()')}`,
+      `decorators.ts#serve -> decorators.ts#Service.handle [method] :${at('new Service().handle()')}`,
+      `decorators.ts#serve -> decorators.ts#traced.tracedCall [method] :${at('new Service().handle()')}`,
+    ]);
+    expect(from('decorators.ts#traced.tracedCall')).toEqual([
+      `decorators.ts#traced.tracedCall -> decorators.ts#Service.handle [direct] :${at('fn.apply(this, args)')}`,
+      `decorators.ts#traced.tracedCall -> decorators.ts#before [direct] :${at('before();')}`,
+    ]);
+    expect(into('decorators.ts#Service.other')).toEqual([]);
   });
 
   it('calls the functions a generator yields, in the loop that consumes it', () => {
@@ -139,6 +158,23 @@ describe('JS/TS value flow, feature by feature', () => {
       `accessors.js#showCount -> accessors.js#counter.count [method] :${at('return counter.count')}`,
     ]);
     expect(into('accessors.js#Basket.total')).toEqual([]);
+  });
+
+  it('calls a setter where its property is assigned, and the getter beside it on a read after that', () => {
+    const at = (snippet: string) => fixture.lineOf('accessors.js', snippet);
+    const limit = (line: string, kind: string) => `accessors.js#Quota.limit${kind} [method] :${at(line)}`;
+    const setter = fixture.graph.symbols.find(
+      (s) => s.kind === 'setter' && s.qualified_name === 'Quota.limit',
+    )!;
+    const suffix = setter.id.slice('accessors.js#Quota.limit'.length);
+    expect(from('accessors.js#setLimit')).toEqual([
+      `accessors.js#setLimit -> accessors.js#Quota [constructor] :${at('const quota = new Quota()')}`,
+      `accessors.js#setLimit -> ${limit('quota.limit = 5', suffix)}`,
+    ]);
+    const setThenRead = from('accessors.js#setThenRead');
+    expect(setThenRead).toContain(`accessors.js#setThenRead -> ${limit('return quota.limit', '')}`);
+    expect(setThenRead.filter((edge) => edge.includes(`Quota.limit${suffix} [`))).toHaveLength(1);
+    expect(from('accessors.js#plainLimit')).toEqual([]);
   });
 
   it('calls exactly the override of a known class, and the base method through super', () => {
