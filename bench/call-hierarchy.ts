@@ -17,7 +17,9 @@
 //   - each precise office edge (`direct`, `method`, `constructor`) at a line where the language service reports a
 //     call must be one of its calls there (precision). A precise edge at a line where the language service reports
 //     none is a call through a value (a parameter, a property holding a function): the call hierarchy cannot see
-//     those, so they are counted apart, not confirmed or refuted. `dispatch`, `callback`, `external` and
+//     those, so they are counted apart, not confirmed or refuted; so is an edge to a function of the same name as a
+//     member without a body that the language service reports there (an object literal's `valid: () => …` for a
+//     call `g.valid()` typed by an interface). `dispatch`, `callback`, `external` and
 //     `heuristic` edges are counted: the call hierarchy has nothing to compare them with.
 // Results are appended to bench/RESULTS.md; scratch copies go to bench/.work/.
 import {
@@ -343,8 +345,16 @@ async function compare(name: string, source: string): Promise<{ tally: Tally; fi
     );
     if (confirmed) tally.ourPreciseConfirmed++;
     else if (implicitSuper(edge, calls)) tally.implicitSuper++;
-    // No call the language service resolves to a body at this line: office names the function a value there holds.
-    else if (!calls.some((call) => call.target === 'function' || call.target === 'class'))
+    // No call the language service resolves to a body at this line, or one it resolves only to a member without a
+    // body of the same name (`g.valid()` on an interface-typed `g`): office names the function a value there holds.
+    else if (
+      !calls.some((call) => call.target === 'function' || call.target === 'class') ||
+      calls.some(
+        (call) =>
+          (call.target === 'declared' || call.target === 'value') &&
+          lastName(call.toName) === lastName(symbol.qualified_name),
+      )
+    )
       tally.throughValues++;
     else
       tally.unconfirmed.push(`${edge.call.file}:${edge.call.line} ${edge.from} → ${edge.to} [${edge.edge}]`);

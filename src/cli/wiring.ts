@@ -158,6 +158,7 @@ export async function wireDeps(
       code: lazyCodeIndexService({
         exclude: ws.config.code.exclude,
         maxFileBytes: ws.config.code.maxFileBytes,
+        indexMinified: ws.config.code.indexMinified,
         maxDepth: ws.config.code.maxDepth,
       }),
       sandbox: safety.sandbox,

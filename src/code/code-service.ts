@@ -1,5 +1,6 @@
 // Code index service (code intelligence): answers symbol, caller, callee, trace and graph queries over the
 // index of a directory, keeping the last index per directory in memory and refining lazily per query.
+import { minifiedNote } from '../util/minified.js';
 import { UsageError } from '../errors.js';
 import {
   choosePair,
@@ -30,7 +31,8 @@ import type {
   TraceResult,
 } from './service.js';
 
-export interface CodeServiceOptions extends Pick<IndexerOptions, 'adapters' | 'exclude' | 'maxFileBytes'> {
+export interface CodeServiceOptions
+  extends Pick<IndexerOptions, 'adapters' | 'exclude' | 'maxFileBytes' | 'indexMinified'> {
   /** Config `code.maxDepth`: the default bound on calls per path. */
   readonly maxDepth?: number;
 }
@@ -59,6 +61,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         ...(options.adapters ? { adapters: options.adapters } : {}),
         ...(options.exclude ? { exclude: options.exclude } : {}),
         ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+        ...(options.indexMinified ? { indexMinified: true } : {}),
         ...(indexOptions.onProgress ? { onProgress: indexOptions.onProgress } : {}),
         ...(indexOptions.signal ? { signal: indexOptions.signal } : {}),
       },
@@ -82,7 +85,12 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
   function problemNotes(index: CodeIndex): string[] {
     // A file over the size cap may hold the very symbol asked for: say so next to any answer.
     const skipped = tooLargeNote(index.stats.too_large, 'indexed', RAISE_CAP);
-    const notes = [...(skipped ? [skipped] : []), ...index.problems.slice(0, MAX_PROBLEM_NOTES)];
+    const minified = minifiedNote(index.stats.minified);
+    const notes = [
+      ...(skipped ? [skipped] : []),
+      ...(minified ? [minified] : []),
+      ...index.problems.slice(0, MAX_PROBLEM_NOTES),
+    ];
     if (index.problems.length > MAX_PROBLEM_NOTES) {
       notes.push(`and ${index.problems.length - MAX_PROBLEM_NOTES} more files or caches with problems`);
     }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { isMinified, summarizeMinified } from '../util/minified.js';
 import { summarizeTooLarge } from '../util/too-large.js';
 import { walkFiles } from '../util/walk.js';
 import { findWorkspaceRoot } from '../util/workspace.js';
@@ -39,6 +40,8 @@ export interface IndexerOptions {
   readonly exclude?: readonly string[];
   /** Config `code.maxFileBytes`. */
   readonly maxFileBytes?: number;
+  /** Config `code.indexMinified`: index minified JavaScript too. */
+  readonly indexMinified?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
   /** When uncached files are extracted in worker threads; `defaultPoolPolicy` by default. */
@@ -132,7 +135,15 @@ export async function buildIndex(
     const entry = adapterEntryFor(entries, path);
     if (entry) byEntry.set(entry, [...(byEntry.get(entry) ?? []), path]);
   }
+  const minified: { path: string; bytes: number }[] = [];
   const sources = await readSources(root, [...byEntry.values()].flat(), problems, options.signal);
+  if (!options.indexMinified) {
+    for (const [path, source] of sources) {
+      if (!isMinified(path, source.text)) continue;
+      minified.push({ path, bytes: Buffer.byteLength(source.text) });
+      sources.delete(path);
+    }
+  }
   const present = new Set(sources.keys());
   let done = 0;
   const progress = (files: number): void => {
@@ -240,6 +251,7 @@ export async function buildIndex(
       index_ms: Math.round(performance.now() - started),
       cache: cacheState,
       too_large: summarizeTooLarge(tooLarge, maxFileBytes),
+      ...(minified.length > 0 ? { minified: summarizeMinified(minified) } : {}),
     },
   };
 }

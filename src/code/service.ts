@@ -1,6 +1,7 @@
 // Code intelligence seam: what tools and commands ask of the code index. Results are the public JSON shapes.
 import { z } from 'zod';
 import { tooLargeSchema } from '../util/too-large.js';
+import { minifiedSchema } from '../util/minified.js';
 import { edgeKinds, symbolKinds } from './model.js';
 
 /** A symbol as shown to users (the `Symbol` of `office trace --json`). */
@@ -36,6 +37,8 @@ export const indexStatsSchema = z.strictObject({
   cache: z.enum(['hit', 'miss', 'partial']),
   /** Files of the tree left out for being over the size cap (`code.maxFileBytes`, `--max-file-bytes`). */
   too_large: tooLargeSchema,
+  /** Minified JavaScript left out (present when there was some; config `code.indexMinified` keeps it in). */
+  minified: minifiedSchema.optional(),
 });
 export type IndexStats = z.infer<typeof indexStatsSchema>;
 

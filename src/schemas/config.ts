@@ -139,6 +139,8 @@ export const configSchema = z.strictObject({
       maxDepth: z.int().min(1).max(64).default(16),
       /** Files larger than this are not indexed. */
       maxFileBytes: z.int().min(1_024).default(2_000_000),
+      /** Index minified JavaScript too (`*.min.js`, bundles whose lines average over 110 characters). */
+      indexMinified: z.boolean().default(false),
     })
     .prefault({}),
   memory: z

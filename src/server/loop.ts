@@ -62,6 +62,7 @@ export async function openServerLoop(ws: Workspace, options: ServerLoopOptions):
       lazyCodeIndexService({
         exclude: ws.config.code.exclude,
         maxFileBytes: ws.config.code.maxFileBytes,
+        indexMinified: ws.config.code.indexMinified,
         maxDepth: ws.config.code.maxDepth,
       }),
     ),

@@ -86,6 +86,7 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
     lazyCodeIndexService({
       exclude: ws.config.code.exclude,
       maxFileBytes: ws.config.code.maxFileBytes,
+      indexMinified: ws.config.code.indexMinified,
       maxDepth: ws.config.code.maxDepth,
     }),
   );

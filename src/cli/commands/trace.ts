@@ -8,6 +8,7 @@ import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { traceReportHtml } from '../../report/trace-report.js';
 import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
+import { minifiedNote } from '../../util/minified.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
 import { stdoutPathView } from '../path-view.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
@@ -65,12 +66,15 @@ export async function workspaceCodeConfig(dir: string): Promise<OfficeConfig['co
 export function reportTooLarge(stats: IndexStats): void {
   const note = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
   if (note) process.stderr.write(`office: ${note}\n`);
+  const minified = minifiedNote(stats.minified);
+  if (minified) process.stderr.write(`office: ${minified}\n`);
 }
 
 export function codeService(config: OfficeConfig['code']): CodeIndexService {
   return createCodeIndexService({
     exclude: config.exclude,
     maxFileBytes: config.maxFileBytes,
+    indexMinified: config.indexMinified,
     maxDepth: config.maxDepth,
   });
 }
