@@ -124,6 +124,7 @@ class FlowSolver {
       if (calls.reached.has(pending.ctx.id) || pending.call.i) continue;
       calls.external(pending.ctx, pending.ctx.name);
     }
+    this.#thisOfUncalled();
     for (const [symbol, fn] of s.fns) {
       if (calls.called.has(symbol)) continue;
       // A method nobody here calls still runs on its class: `self` (`cls`) is any instance of it (the class).
@@ -136,6 +137,28 @@ class FlowSolver {
       for (const [i, v] of fn.fact.d ?? []) s.prop.edge(s.var(fn.file, v), s.var(fn.file, fn.fact.p[i]!));
     }
     for (const keyed of this.#keyed) if (s.prop.values(keyed.k).size === 0) keyed.apply(ANY_KEY);
+  }
+
+  /**
+   * JS: a function nobody here calls that uses `this` and is stored on an object (`res.json = function () {
+   * this.send() }`, a prototype's method) is the library's to call, as a method of that object: `this` is the object.
+   */
+  #thisOfUncalled(): void {
+    const { s, calls } = this;
+    if (s.program.language !== 'js') return;
+    const uncalled = new Map<number, number>();
+    for (const [symbol, fn] of s.fns) {
+      if (calls.called.has(symbol) || fn.owner !== undefined || fn.fact.th === undefined) continue;
+      uncalled.set(s.fnValue(symbol), s.var(fn.file, fn.fact.th));
+    }
+    if (uncalled.size === 0) return;
+    for (const [holder, v] of [...s.ownProperties()]) {
+      if (s.values.kind[holder] !== 'obj' && s.values.kind[holder] !== 'proto') continue;
+      for (const value of s.prop.values(v)) {
+        const th = uncalled.get(value);
+        if (th !== undefined) s.prop.add(th, holder);
+      }
+    }
   }
 
   #at(f: number, site: { w?: number; l?: number; c?: number }): At | undefined {

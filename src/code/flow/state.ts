@@ -191,6 +191,11 @@ export class FlowState {
     return v;
   }
 
+  /** Every own property made so far, as [object value, variable]. */
+  *ownProperties(): Generator<[number, number]> {
+    for (const [value, props] of this.#own) for (const v of props.values()) yield [value, v];
+  }
+
   /** Runs `watcher` for every own property `value` has and will have. */
   eachOwn(value: number, watcher: (key: string, v: number) => void): void {
     const watchers = this.#propWatchers.get(value);

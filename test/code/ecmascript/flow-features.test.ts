@@ -177,6 +177,16 @@ describe('JS/TS value flow, feature by feature', () => {
     expect(from('accessors.js#plainLimit')).toEqual([]);
   });
 
+  it('runs a method nothing in the tree calls on the object it is stored on (this in a library method)', () => {
+    const at = (snippet: string) => fixture.lineOf('library-methods.cjs', snippet);
+    expect(from('library-methods.cjs#res.json')).toEqual([
+      `library-methods.cjs#res.json -> library-methods.cjs#res.send [method] :${at('this.send(JSON')}`,
+    ]);
+    expect(from('library-methods.cjs#other.ready')).toEqual([
+      `library-methods.cjs#other.ready -> library-methods.cjs#other.send [method] :${at('return this.send();')}`,
+    ]);
+  });
+
   it('calls exactly the override of a known class, and the base method through super', () => {
     const at = (snippet: string) => fixture.lineOf('classes.ts', snippet);
     expect(from('classes.ts#squareArea')).toEqual([
