@@ -18,7 +18,9 @@ const FUNCTION_NATIVES = new Set(['call', 'apply', 'bind']);
 const INDEX = /^\d+$/;
 
 export class Members {
-  readonly #loads = new Map<string, number>();
+  /** The variable of each `value.key` read so far, by value then key (no string made per read). */
+  readonly #loads: Array<Map<string, number> | undefined> = [];
+  readonly #supers = new Map<string, number>();
   readonly #protos = new Map<number, number>();
   /**
    * Python class lookups to redo when a hierarchy changes: class number, key, variable, self value; `after`: the
@@ -49,11 +51,15 @@ export class Members {
 
   /** The variable of what reading `key` from `value` gives. Getters are left in it for the reader to call. */
   load(value: number, key: string): number {
-    const memo = `${value}:${key}`;
-    let v = this.#loads.get(memo);
+    let byKey = this.#loads[value];
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.#loads[value] = byKey;
+    }
+    let v = byKey.get(key);
     if (v !== undefined) return v;
     v = this.s.temp();
-    this.#loads.set(memo, v);
+    byKey.set(key, v);
     this.#fill(value, key, v);
     return v;
   }
@@ -280,11 +286,11 @@ export class Members {
     // goes to the right one. Without a class of the instance, past `c` in its own order.
     const { s } = this;
     const own = self === undefined ? c : s.values.a[self]!;
-    const memo = `super:${c}:${key}:${own}`;
-    let v = this.#loads.get(memo);
+    const memo = `${c}:${key}:${own}`;
+    let v = this.#supers.get(memo);
     if (v !== undefined) return v;
     v = s.temp();
-    this.#loads.set(memo, v);
+    this.#supers.set(memo, v);
     this.#classLookups.push({ c: own, key, v, self: -1, super: true, after: s.classes[c]!.value });
     this.#refreshClass(this.#classLookups.at(-1)!);
     return v;

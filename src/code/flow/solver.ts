@@ -36,6 +36,7 @@ class FlowSolver {
   readonly #seeds = new Map<number, readonly SeededTarget[]>();
   readonly #hasAccessors: boolean;
   readonly #starModules = new Set<number>();
+  #thisDone = false;
 
   constructor(
     program: FlowProgram,
@@ -145,14 +146,16 @@ class FlowSolver {
    */
   #thisOfUncalled(): void {
     const { s, calls } = this;
-    if (s.program.language !== 'js') return;
+    // Once, after the first fixpoint: what is uncalled then mostly stays so, and the scan is of every property.
+    if (s.program.language !== 'js' || this.#thisDone) return;
+    this.#thisDone = true;
     const uncalled = new Map<number, number>();
     for (const [symbol, fn] of s.fns) {
       if (calls.called.has(symbol) || fn.owner !== undefined || fn.fact.th === undefined) continue;
       uncalled.set(s.fnValue(symbol), s.var(fn.file, fn.fact.th));
     }
     if (uncalled.size === 0) return;
-    for (const [holder, v] of [...s.ownProperties()]) {
+    for (const [holder, v] of s.ownProperties()) {
       if (s.values.kind[holder] !== 'obj' && s.values.kind[holder] !== 'proto') continue;
       for (const value of s.prop.values(v)) {
         const th = uncalled.get(value);
