@@ -328,6 +328,23 @@ describe('office trace on the js-flow fixture', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
+  it('traces through a returned closure alike whether it is named or anonymous', async () => {
+    const service = createCodeIndexService();
+    const hops = (result: { paths: { hops: { qualified_name: string }[] }[] }) =>
+      result.paths.map((p) => p.hops.map((h) => h.qualified_name));
+    const named = await service.trace({ dir, from: 'useNamed', to: 'closures.js:settle' });
+    const anonymous = await service.trace({ dir, from: 'useAnonymous', to: 'closures.js:settle' });
+    expect(named.status).toBe('found');
+    expect(anonymous.status).toBe('found');
+    // A named closure is a hop of its own; an anonymous one is part of the function that wrote it.
+    expect(hops(named)).toEqual([['useNamed', 'makeNamed.handler', 'settle']]);
+    expect(hops(anonymous)).toEqual([['useAnonymous', 'makeAnonymous', 'settle']]);
+    expect(into('closures.js#decoySettle')).toEqual([
+      `closures.js#makeUnused -> closures.js#decoySettle [direct] :${fixture.lineOf('closures.js', '=> decoySettle()')}`,
+    ]);
+    expect(from('closures.js#useNamed').some((edge) => edge.includes('makeUnused'))).toBe(false);
+  });
+
   it('ends a path at a class without a constructor, and goes through a constructor that has one', async () => {
     const service = createCodeIndexService();
     const hops = (result: { paths: { hops: { qualified_name: string; edge: string | null }[] }[] }) =>
