@@ -2,8 +2,15 @@
 // Loaded at start-up, so they import no parser: the work happens in `ctx.services.code`.
 import { posix } from 'node:path';
 import { z } from 'zod';
-import type { FindSymbolResult, IndexStats, NeighboursResult, TraceResult } from '../src/code/service.js';
-import { formatStats, formatTraceText, type ShowPath } from '../src/code/format.js';
+import {
+  type FindSymbolResult,
+  type IndexStats,
+  MAX_TREE_DEPTH,
+  type NeighboursResult,
+  type TraceResult,
+} from '../src/code/service.js';
+import { formatTraceText, type ShowPath } from '../src/code/format.js';
+import { formatTreeText } from '../src/code/tree-format.js';
 import { defineTool, type RenderView, type ToolContext } from '../src/tools/define-tool.js';
 
 const dir = z
@@ -15,7 +22,18 @@ const symbol = z
   .string()
   .min(1)
   .describe('A function or method: name, Class.method, path/file.ts:name or path/file.ts:Class.method.');
-const maxResults = z.int().min(1).max(10_000).optional().describe('Most calls listed (default 200).');
+const maxResults = z
+  .int()
+  .min(1)
+  .max(10_000)
+  .optional()
+  .describe('Most calls listed, and most callers (callees) per symbol of the tree (default 200).');
+const depth = z
+  .int()
+  .min(1)
+  .max(MAX_TREE_DEPTH)
+  .default(3)
+  .describe('Levels of the tree in `tree`: 1 lists the direct callers (callees) only (default 3).');
 
 const readsDir = <I extends { dir: string }>(input: I) => [{ path: input.dir, access: 'read' as const }];
 /** How often parsing progress is reported: often enough to show life, rarely enough for a log and the task file. */
@@ -82,19 +100,9 @@ function showPaths<I extends { dir: string }>(view: RenderView<I> | undefined): 
     `${file}${line !== undefined ? `:${line}` : ''}${line !== undefined && column !== undefined ? `:${column}` : ''}`;
 }
 
-/** Callers or callees for a person: one line per call, with the calling code. */
+/** Callers or callees for a person: the tree, each link with the calling code. */
 function renderNeighbours<I extends { dir: string }>(output: NeighboursResult, view?: RenderView<I>): string {
-  const show = showPaths(view);
-  if (output.status !== 'found' || !output.symbol) {
-    const candidates = output.candidates.map((c) => `  ${c.qualified_name}  ${show(c.file, c.line)}`);
-    return [`${output.status}`, ...output.notes, ...candidates].join('\n');
-  }
-  const head = `${output.direction} of ${output.symbol.qualified_name} (${show(output.symbol.file, output.symbol.line)}): ${output.calls.length}`;
-  const lines = output.calls.map(
-    (c) =>
-      `  ${c.symbol.qualified_name}  ${show(c.call.file, c.call.line, c.call.column)}  ${c.call.text}  [${c.edge}]`,
-  );
-  return [head, ...lines, ...output.notes.map((n) => `note: ${n}`), formatStats(output.stats)].join('\n');
+  return formatTreeText(output, showPaths(view)).trimEnd();
 }
 
 /**
@@ -109,19 +117,26 @@ function reviewNeighbours<I>(_input: I, output: NeighboursResult) {
 function neighboursSummary(output: NeighboursResult): string {
   if (output.status !== 'found' || !output.symbol) return `${output.status}: ${output.notes[0] ?? ''}`.trim();
   const noun = output.direction === 'callers' ? 'caller' : 'callee';
-  return `${output.calls.length} ${noun}${output.calls.length === 1 ? '' : 's'} of ${output.symbol.qualified_name}`;
+  const direct = output.tree?.children.length ?? output.calls.length;
+  const depth = output.depth ?? 1;
+  return (
+    `${direct} ${noun}${direct === 1 ? '' : 's'} of ${output.symbol.qualified_name}` +
+    (depth > 1 ? ` (a tree of ${depth} levels)` : '')
+  );
 }
 
 export const callersTool = defineTool({
   name: 'callers',
   description:
-    'List every call site that calls a function or method, with the calling symbol, file, line and code.',
+    'List every call site that calls a function or method, with the calling symbol, file, line and code; and ' +
+    'the callers of those callers, as a tree to `depth` levels (cycles marked, every call site of each link).',
   risk: 'read',
-  input: z.strictObject({ dir, symbol, max_results: maxResults }),
+  input: z.strictObject({ dir, symbol, max_results: maxResults, depth }),
   paths: readsDir,
   run: async (input, ctx): Promise<NeighboursResult> =>
     ctx.services.code.callers(ctx.resolvePath(input.dir), input.symbol, {
       ...indexOptions(ctx),
+      depth: input.depth,
       ...(input.max_results ? { maxResults: input.max_results } : {}),
     }),
   summarize: neighboursSummary,
@@ -132,13 +147,15 @@ export const callersTool = defineTool({
 export const calleesTool = defineTool({
   name: 'callees',
   description:
-    'List every call a function or method makes to code in the tree, with the callee, file, line and code.',
+    'List every call a function or method makes to code in the tree, with the callee, file, line and code; and ' +
+    'what those callees call, as a tree to `depth` levels (cycles marked, every call site of each link).',
   risk: 'read',
-  input: z.strictObject({ dir, symbol, max_results: maxResults }),
+  input: z.strictObject({ dir, symbol, max_results: maxResults, depth }),
   paths: readsDir,
   run: async (input, ctx): Promise<NeighboursResult> =>
     ctx.services.code.callees(ctx.resolvePath(input.dir), input.symbol, {
       ...indexOptions(ctx),
+      depth: input.depth,
       ...(input.max_results ? { maxResults: input.max_results } : {}),
     }),
   summarize: neighboursSummary,

@@ -266,11 +266,45 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'text | json | mermaid | dot | html (default text; html: one self-contained page)',
     )
     .option('--json', 'same as --format json')
+    .option('--all-sites', 'list every call site of each hop (text shows the first and "+N more")')
+    .option('--watch', 'answer again whenever a file of the tree changes, showing what changed; Ctrl-C stops')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .action(async (from: string, to: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       done(await traceCommand(from, to, opts));
     });
+
+  for (const direction of ['callers', 'callees'] as const) {
+    program
+      .command(direction)
+      .description(
+        direction === 'callers'
+          ? 'who calls a function or method, and who calls those, as a tree (each call with file, line and code)'
+          : 'what a function or method calls, and what those call, as a tree (each call with file, line and code)',
+      )
+      .argument(
+        '<symbol>',
+        'name, Class.method, path/file.ts:name or path/file.ts:LINE (path relative to --dir)',
+      )
+      .option('--dir <dir>', 'directory to index (default: .)')
+      .option('--depth <n>', 'levels of the tree (default 3; 1: only the direct ones)')
+      .option('--max-results <n>', `most ${direction} listed per symbol (default 200)`)
+      .option(
+        '--format <format>',
+        'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+      )
+      .option('--json', 'same as --format json')
+      .option('--all-sites', 'list every call site of each link (text shows the first and "+N more")')
+      .option(
+        '--watch',
+        'answer again whenever a file of the tree changes, showing what changed; Ctrl-C stops',
+      )
+      .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+      .action(async (symbol: string, opts) => {
+        const { callersCommand, calleesCommand } = await import('./commands/calls.js');
+        done(await (direction === 'callers' ? callersCommand : calleesCommand)(symbol, opts));
+      });
+  }
 
   program
     .command('graph')

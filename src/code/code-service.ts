@@ -14,21 +14,24 @@ import {
   uniqueEndpoint,
 } from './endpoints.js';
 import { tooLargeNote } from '../util/too-large.js';
+import { callTree } from './call-tree.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
 import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
 import type { CallEdge, CodeSymbol } from './model.js';
 import { kShortestPaths, usesHeuristic } from './paths.js';
 import { refineReachable } from './refine.js';
-import type {
-  CodeIndexService,
-  FindSymbolResult,
-  GraphJson,
-  IndexOptions,
-  IndexStats,
-  NeighboursResult,
-  PathCheck,
-  TraceQuery,
-  TraceResult,
+import {
+  type CodeIndexService,
+  type FindSymbolResult,
+  type GraphJson,
+  type IndexOptions,
+  type IndexStats,
+  MAX_TREE_DEPTH,
+  type NeighbourLimits,
+  type NeighboursResult,
+  type PathCheck,
+  type TraceQuery,
+  type TraceResult,
 } from './service.js';
 
 export interface CodeServiceOptions
@@ -39,6 +42,8 @@ export interface CodeServiceOptions
 
 const DEFAULT_MAX_DEPTH = 16;
 const DEFAULT_MAX_RESULTS = 200;
+/** Most symbols in one caller or callee tree (the same symbol counts once per place it appears). */
+const MAX_TREE_NODES = 2_000;
 /** Past this many (from, to) pairs, asking the user to qualify a name beats searching them all. */
 const MAX_PAIRS = 100;
 const MAX_PROBLEM_NOTES = 5;
@@ -111,12 +116,18 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
     dir: string,
     query: string,
     direction: 'callers' | 'callees',
-    neighbourOptions: IndexOptions & { maxResults?: number },
+    neighbourOptions: IndexOptions & NeighbourLimits,
   ): Promise<NeighboursResult> {
+    const depth = neighbourOptions.depth ?? 1;
+    if (!Number.isInteger(depth) || depth < 1 || depth > MAX_TREE_DEPTH) {
+      throw new UsageError(
+        `depth must be a whole number of calls from 1 to ${MAX_TREE_DEPTH} (got ${depth}).`,
+      );
+    }
     const index = await load(dir, neighbourOptions);
     const endpoint = parseEndpoint(query);
     const matches = matchEndpoint(index.graph, endpoint);
-    const base = { direction, calls: [], notes: problemNotes(index) };
+    const base = { direction, calls: [], depth, tree: null, notes: problemNotes(index) };
     if (matches.length !== 1) {
       return {
         ...base,
@@ -133,17 +144,30 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       };
     }
     const symbol = matches[0]!;
+    // To `depth`, not `depth - 1`: the leaves' own callers (callees) are resolved too, so that `more` counts them all.
     await refineReachable(
       index,
       direction === 'callers' ? { backward: [symbol.id] } : { forward: [symbol.id] },
-      0,
+      depth,
       neighbourOptions.signal,
     );
     const edges = direction === 'callers' ? index.graph.incoming(symbol.id) : index.graph.outgoing(symbol.id);
     const limit = neighbourOptions.maxResults ?? DEFAULT_MAX_RESULTS;
+    const built = callTree(index.graph, symbol, direction, {
+      depth,
+      maxChildren: limit,
+      maxNodes: MAX_TREE_NODES,
+    });
     const notes = [...base.notes];
+    // One level deep, the note on `calls` below says the same.
+    if (built.cut && depth > 1) {
+      notes.unshift(
+        `the tree is cut (at most ${limit} ${direction} per symbol, ${MAX_TREE_NODES} symbols in all); ` +
+          'a node with more says how many',
+      );
+    }
     if (edges.length > limit) notes.unshift(`${edges.length - limit} more ${direction} not shown`);
-    if (edges.some((edge) => edge.kind === 'heuristic')) {
+    if (built.heuristic || edges.some((edge) => edge.kind === 'heuristic')) {
       notes.unshift(
         'calls marked heuristic were matched by method name only: the receiver could not be typed',
       );
@@ -158,6 +182,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         call: { ...edge.call },
         edge: edge.kind,
       })),
+      tree: built.tree,
       notes,
       stats: statsAfterQuery(index),
     };
@@ -263,7 +288,7 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       status: 'found',
       from: publicSymbol(choice.from),
       to: publicSymbol(choice.to),
-      paths: choice.paths.map((path) => ({ hops: hopsOf(path) })),
+      paths: choice.paths.map((path) => ({ hops: hopsOf(path, graph) })),
       notes,
     });
   }

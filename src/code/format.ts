@@ -1,9 +1,9 @@
 // Output formats (code intelligence): the public JSON of symbols, paths and graphs, and their text, Mermaid
 // and Graphviz renderings. Pure functions of the public shapes.
 import { compareSites, compareSymbols, type GraphView } from './graph.js';
-import type { CallEdge, CodeSymbol } from './model.js';
+import { type CallEdge, type CodeSymbol, edgeCost } from './model.js';
 import type { CallPath } from './paths.js';
-import type { GraphJson, Hop, IndexStats, PublicSymbol, TraceResult } from './service.js';
+import type { GraphJson, Hop, IndexStats, PublicSite, PublicSymbol, TraceResult } from './service.js';
 
 export const traceFormats = ['text', 'json', 'mermaid', 'dot'] as const;
 export type TraceFormat = (typeof traceFormats)[number];
@@ -20,13 +20,49 @@ export function publicSymbol(symbol: CodeSymbol): PublicSymbol {
   };
 }
 
-export function hopsOf(path: CallPath): Hop[] {
+const siteOf = (edge: CallEdge): PublicSite => ({
+  file: edge.call.file,
+  line: edge.call.line,
+  column: edge.call.column,
+  text: edge.call.text,
+  edge: edge.kind,
+});
+
+/** Most precise first, then by place. */
+export function compareEdges(a: CallEdge, b: CallEdge): number {
+  return edgeCost(a.kind) - edgeCost(b.kind) || compareSites(a.call, b.call);
+}
+
+/**
+ * Every call site of `edges` (the calls between one pair of symbols), the most precise and earliest first; `first`,
+ * when given (the call a path went through), leads.
+ */
+export function sitesOf(edges: readonly CallEdge[], first?: CallEdge): PublicSite[] {
+  const rest = edges.filter((edge) => !first || compareSites(edge.call, first.call) !== 0).sort(compareEdges);
+  return (first ? [first, ...rest] : rest).map(siteOf);
+}
+
+/**
+ * The hops of a path; with the graph, each hop also lists in `calls` every call site from the hop before it (the
+ * path's own call first).
+ */
+export function hopsOf(path: CallPath, graph?: GraphView): Hop[] {
   return path.steps.map(({ symbol, edge }) => ({
     ...publicSymbol(symbol),
     call: edge
       ? { file: edge.call.file, line: edge.call.line, column: edge.call.column, text: edge.call.text }
       : null,
     edge: edge ? edge.kind : null,
+    ...(graph
+      ? {
+          calls: edge
+            ? sitesOf(
+                graph.outgoing(edge.from).filter((other) => other.to === edge.to),
+                edge,
+              )
+            : [],
+        }
+      : {}),
   }));
 }
 
@@ -62,18 +98,45 @@ const at = (place: { file: string; line: number }): string => `${place.file}:${p
  * CLI passes one that makes it relative to the current folder and a hyperlink on terminals that support them.
  */
 export type ShowPath = (file: string, line?: number, column?: number) => string;
-const asIndexed: ShowPath = (file, line, column) =>
+export const asIndexed: ShowPath = (file, line, column) =>
   `${file}${line !== undefined ? `:${line}` : ''}${line !== undefined && column !== undefined ? `:${column}` : ''}`;
 
-function textOfHops(hops: readonly Hop[], show: ShowPath): string[] {
+/** How text output shows the call sites of a link: the first (and `+N more`), or every one. */
+export interface SiteOptions {
+  /** List every call site, not only the first. */
+  readonly allSites?: boolean;
+}
+
+/**
+ * The lines of a link's call sites under `indent`: the first with `+N more` when there are several, or all of them
+ * with `allSites`. `calls` may be absent (results stored before it existed): then the one `call` is all there is.
+ */
+export function siteLines(
+  call: { file: string; line: number; column: number; text: string },
+  edge: string | null,
+  calls: readonly PublicSite[] | undefined,
+  indent: string,
+  show: ShowPath,
+  options: SiteOptions = {},
+): string[] {
+  const line = (site: { file: string; line: number; column: number; text: string }, kind: string | null) =>
+    `${indent}↳ ${show(site.file, site.line, site.column)}  ${site.text}  [${kind ?? 'call'}]`;
+  const sites = calls && calls.length > 0 ? calls : [{ ...call, edge }];
+  if (options.allSites) return sites.map((site) => line(site, site.edge));
+  const more = sites.length - 1;
+  return [`${line(call, edge)}${more > 0 ? `  +${more} more` : ''}`];
+}
+
+/** The closing hint of text output that left call sites out (`any`), or none. */
+export function moreSitesHint(any: boolean): string[] {
+  return any ? ['+N more: the same call is made at N more places; --all-sites lists them'] : [];
+}
+
+function textOfHops(hops: readonly Hop[], show: ShowPath, options: SiteOptions): string[] {
   const lines: string[] = [];
   hops.forEach((hop, i) => {
     lines.push(`  ${i + 1}. ${hop.qualified_name}  ${show(hop.file, hop.line)}`);
-    if (hop.call) {
-      lines.push(
-        `     ↳ ${show(hop.call.file, hop.call.line, hop.call.column)}  ${hop.call.text}  [${hop.edge ?? 'call'}]`,
-      );
-    }
+    if (hop.call) lines.push(...siteLines(hop.call, hop.edge, hop.calls, '     ', show, options));
   });
   return lines;
 }
@@ -86,8 +149,15 @@ function textOfCandidates(label: string, candidates: readonly PublicSymbol[], sh
   ];
 }
 
-/** A header line, each path's hops with the calls between them, notes, and the index statistics. */
-export function formatTraceText(result: TraceResult, show: ShowPath = asIndexed): string {
+/**
+ * A header line, each path's hops with the calls between them, notes, and the index statistics. `hint` adds a line
+ * saying how to see the call sites left out (for a command that has `--all-sites`).
+ */
+export function formatTraceText(
+  result: TraceResult,
+  show: ShowPath = asIndexed,
+  options: SiteOptions & { readonly hint?: boolean } = {},
+): string {
   const lines: string[] = [];
   const ends = `${result.from?.qualified_name ?? '?'} → ${result.to?.qualified_name ?? '?'}`;
   if (result.status === 'found') {
@@ -97,7 +167,7 @@ export function formatTraceText(result: TraceResult, show: ShowPath = asIndexed)
       // Counted in calls, as --max-depth is: a path through 4 functions makes 3 calls.
       const calls = path.hops.length - 1;
       if (count > 1) lines.push(`path ${i + 1} (${calls} call${calls === 1 ? '' : 's'})`);
-      lines.push(...textOfHops(path.hops, show));
+      lines.push(...textOfHops(path.hops, show, options));
     });
   } else if (result.status === 'ambiguous') {
     lines.push('ambiguous: an endpoint names several symbols; the notes say how to name each alone');
@@ -109,12 +179,19 @@ export function formatTraceText(result: TraceResult, show: ShowPath = asIndexed)
     lines.push(result.from && result.to ? `${ends}: no call path` : 'no call path: a symbol was not found');
   }
   for (const note of result.notes) lines.push(`note: ${note}`);
+  if (options.hint && !options.allSites) {
+    lines.push(...moreSitesHint(result.paths.some((p) => p.hops.some((h) => (h.calls?.length ?? 0) > 1))));
+  }
   lines.push(formatStats(result.stats));
   return `${lines.join('\n')}\n`;
 }
 
+/** ` (+N more)` after a call site shown in a diagram, when the link has N more. */
+export const moreSuffix = (calls: readonly unknown[] | undefined): string =>
+  calls && calls.length > 1 ? ` (+${calls.length - 1} more)` : '';
+
 /** Mermaid text needs `#`, `;`, `<` and `>` as entity codes. */
-function mermaidText(text: string): string {
+export function mermaidText(text: string): string {
   return text.replace(/[#;<>]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\s+/g, ' ');
 }
 
@@ -142,7 +219,9 @@ export function formatTraceMermaid(result: TraceResult): string {
     for (let h = 1; h < path.hops.length; h++) {
       const caller = ids.get(hopKey(path.hops[h - 1]!))!;
       const hop = path.hops[h]!;
-      const label = hop.call ? `${hop.call.text} · ${at(hop.call)}` : hop.qualified_name;
+      const label = hop.call
+        ? `${hop.call.text} · ${at(hop.call)}${moreSuffix(hop.calls)}`
+        : hop.qualified_name;
       const arrow = hop.edge === 'heuristic' ? '-->>' : '->>';
       lines.push(`  ${several ? '  ' : ''}${caller}${arrow}${ids.get(hopKey(hop))!}: ${mermaidText(label)}`);
     }
@@ -151,7 +230,7 @@ export function formatTraceMermaid(result: TraceResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function dotString(text: string): string {
+export function dotString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
@@ -170,7 +249,7 @@ export function formatTraceDot(result: TraceResult): string {
       const previous = path.hops[i - 1];
       if (!previous || !hop.call) return;
       const line = `  ${dotString(hopKey(previous))} -> ${dotString(key)} [label=${dotString(
-        `${hop.call.text}\n${at(hop.call)}`,
+        `${hop.call.text}\n${at(hop.call)}${moreSuffix(hop.calls)}`,
       )}${hop.edge === 'heuristic' ? ', style=dashed' : ''}];`;
       if (!edges.has(line)) {
         edges.add(line);
@@ -182,7 +261,12 @@ export function formatTraceDot(result: TraceResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatTrace(result: TraceResult, format: TraceFormat, show?: ShowPath): string {
+export function formatTrace(
+  result: TraceResult,
+  format: TraceFormat,
+  show?: ShowPath,
+  options: SiteOptions & { readonly hint?: boolean } = {},
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
@@ -191,7 +275,7 @@ export function formatTrace(result: TraceResult, format: TraceFormat, show?: Sho
     case 'dot':
       return formatTraceDot(result);
     default:
-      return formatTraceText(result, show);
+      return formatTraceText(result, show, options);
   }
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { tooLargeSchema } from '../util/too-large.js';
 import { minifiedSchema } from '../util/minified.js';
-import { edgeKinds, symbolKinds } from './model.js';
+import { type EdgeKind, edgeKinds, symbolKinds } from './model.js';
 
 /** A symbol as shown to users (the `Symbol` of `office trace --json`). */
 export const publicSymbolSchema = z.strictObject({
@@ -21,11 +21,20 @@ export const publicCallSchema = z.strictObject({
   text: z.string(),
 });
 
-/** One hop of a path: the symbol reached, and the call that reached it (null on the first hop). */
+/** One call site of a link between two symbols, with how it was resolved. */
+export const publicSiteSchema = z.strictObject({ ...publicCallSchema.shape, edge: z.enum(edgeKinds) });
+export type PublicSite = z.infer<typeof publicSiteSchema>;
+
+/**
+ * One hop of a path: the symbol reached, and the call that reached it (null on the first hop). `calls` holds every
+ * call site from the previous hop to this one, the most precise and earliest first: `call` is its first. (Optional
+ * in the schema only so that results stored before it existed still read.)
+ */
 export const hopSchema = z.strictObject({
   ...publicSymbolSchema.shape,
   call: publicCallSchema.nullable(),
   edge: z.enum(edgeKinds).nullable(),
+  calls: z.array(publicSiteSchema).optional(),
 });
 export type Hop = z.infer<typeof hopSchema>;
 
@@ -79,7 +88,36 @@ export const graphJsonSchema = z.strictObject({
 });
 export type GraphJson = z.infer<typeof graphJsonSchema>;
 
-/** Callers or callees of one symbol. */
+/**
+ * A node of a caller or callee tree: a symbol, and how it links to its parent (null at the root). `calls` holds every
+ * call site of that link, the most precise and earliest first (`call` and `edge` are its first). `cycle`: the symbol
+ * is already on the branch above, so it is not expanded again. `more`: how many of its own callers (callees) are not
+ * among `children`: those past the depth asked for, or past the limits.
+ */
+export interface CallTreeNode extends PublicSymbol {
+  edge: EdgeKind | null;
+  call: z.infer<typeof publicCallSchema> | null;
+  calls: PublicSite[];
+  cycle: boolean;
+  more: number;
+  children: CallTreeNode[];
+}
+export const callTreeNodeSchema: z.ZodType<CallTreeNode> = z.lazy(() =>
+  z.strictObject({
+    ...publicSymbolSchema.shape,
+    edge: z.enum(edgeKinds).nullable(),
+    call: publicCallSchema.nullable(),
+    calls: z.array(publicSiteSchema),
+    cycle: z.boolean(),
+    more: z.int().min(0),
+    children: z.array(callTreeNodeSchema),
+  }),
+);
+
+/**
+ * Callers or callees of one symbol: `calls`, one entry per call of the symbol itself; `tree`, the callers (callees)
+ * to `depth` levels (optional in the schema only so that results stored before they existed still read).
+ */
 export const neighboursResultSchema = z.strictObject({
   status: z.enum(['found', 'not_found', 'ambiguous']),
   symbol: publicSymbolSchema.nullable(),
@@ -88,6 +126,8 @@ export const neighboursResultSchema = z.strictObject({
   calls: z.array(
     z.strictObject({ symbol: publicSymbolSchema, call: publicCallSchema, edge: z.enum(edgeKinds) }),
   ),
+  depth: z.int().min(1).optional(),
+  tree: callTreeNodeSchema.nullable().optional(),
   notes: z.array(z.string()),
   stats: indexStatsSchema,
 });
@@ -126,19 +166,21 @@ export interface IndexOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Deepest caller or callee tree; past a few levels a tree is most of the program, and a trace answers better. */
+export const MAX_TREE_DEPTH = 16;
+
+export interface NeighbourLimits {
+  /** Most calls listed in `calls`, and most children per node of the tree (default 200). */
+  readonly maxResults?: number;
+  /** Levels of the tree below the symbol (default 1: its own callers or callees). */
+  readonly depth?: number;
+}
+
 export interface CodeIndexService {
   index(dir: string, options?: IndexOptions): Promise<IndexStats>;
   findSymbol(dir: string, query: string, options?: IndexOptions): Promise<FindSymbolResult>;
-  callers(
-    dir: string,
-    symbol: string,
-    options?: IndexOptions & { maxResults?: number },
-  ): Promise<NeighboursResult>;
-  callees(
-    dir: string,
-    symbol: string,
-    options?: IndexOptions & { maxResults?: number },
-  ): Promise<NeighboursResult>;
+  callers(dir: string, symbol: string, options?: IndexOptions & NeighbourLimits): Promise<NeighboursResult>;
+  callees(dir: string, symbol: string, options?: IndexOptions & NeighbourLimits): Promise<NeighboursResult>;
   trace(query: TraceQuery, options?: IndexOptions): Promise<TraceResult>;
   /**
    * Every symbol and call edge of `dir`. With `refine` (the default), every call linking left to a checker is

@@ -25,6 +25,12 @@ export interface WalkOptions {
 
 /** Directories never walked, whatever the ignore files say. */
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.office']);
+
+/** Whether a root-relative path (either slash) lies in a directory the walk never enters. */
+export function inSkippedDirectory(rel: string): boolean {
+  return rel.split(/[\\/]/).some((segment) => ALWAYS_SKIPPED.has(segment));
+}
+
 const BINARY_PROBE_BYTES = 8_192;
 /** Files stat'ed or probed at once: enough to keep the disk busy, few enough to stay far from EMFILE. */
 const PROBE_CONCURRENCY = 64;

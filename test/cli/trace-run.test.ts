@@ -3,6 +3,7 @@
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NeighboursResult } from '../../src/code/service.js';
 import {
   FIXTURES,
   killStrayOffices,
@@ -68,14 +69,34 @@ describe('trace through office run and office trace', () => {
       cwd: ws.root,
     });
     expect(callers.code, callers.stderr).toBe(0);
-    // Paths are shown relative to the folder office runs in (the workspace root here), not to ./src.
-    expect(callers.stdout).toContain('callers of chargeCard (src/payments/card.ts:1): 2');
+    // A tree three levels deep by default; paths are shown relative to the folder office runs in (the workspace
+    // root here), not to ./src.
     expect(callers.stdout).toContain(
-      'chargeCard  src/payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
+      [
+        'callers of chargeCard, 3 levels: 4 callers',
+        'chargeCard  src/payments/card.ts:1',
+        '├── StripeGateway.charge  src/gateways/stripe.ts:4',
+        '│   ↳ src/gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
+        '│   └── OrderService.place  src/orders/order-service.ts:16',
+      ].join('\n'),
     );
     expect(callers.stdout).toContain(
-      'StripeGateway.charge  src/gateways/stripe.ts:5:12  return chargeCard(amount, 3);  [direct]',
+      [
+        '└── chargeCard  src/payments/card.ts:1  ↻ cycle (already above)',
+        '    ↳ src/payments/card.ts:6:29  if (retries > 0) return chargeCard(amount, retries - 1);  [direct]',
+      ].join('\n'),
     );
+    const shallow = await runOffice(
+      ['run', '--offline', '--json', 'who calls payments/card.ts:chargeCard in ./src to depth 1'],
+      { cwd: ws.root },
+    );
+    expect(shallow.code, shallow.stderr).toBe(0);
+    const tree = (onlyJson(shallow.stdout) as { result: NeighboursResult }).result;
+    expect(tree.depth).toBe(1);
+    expect(tree.tree?.children.map((c) => `${c.qualified_name} ${c.more}`)).toEqual([
+      'StripeGateway.charge 1',
+      'chargeCard 0',
+    ]);
 
     const callees = await runOffice(['run', '--offline', 'what does OrderService.place call in ./src'], {
       cwd: ws.root,

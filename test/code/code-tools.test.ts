@@ -65,8 +65,14 @@ describe('code tools', () => {
   });
 
   it('list callers through the service', async () => {
-    const output = await callersTool.run({ dir: 'app', symbol: 'charge' }, ctx);
-    expect(callersTool.summarize?.(output)).toBe('1 caller of charge');
+    const output = await callersTool.run(callersTool.input.parse({ dir: 'app', symbol: 'charge' }), ctx);
+    expect(callersTool.summarize?.(output)).toBe('1 caller of charge (a tree of 3 levels)');
+    expect(output.tree?.children.map((c) => c.qualified_name)).toEqual(['place']);
+    const shallow = await callersTool.run(
+      callersTool.input.parse({ dir: 'app', symbol: 'charge', depth: 1 }),
+      ctx,
+    );
+    expect(callersTool.summarize?.(shallow)).toBe('1 caller of charge');
   });
 
   it('trace, summarise and pass their own review when every hop verifies', async () => {

@@ -124,6 +124,47 @@ describe('text format', () => {
   });
 });
 
+describe('a hop called at several places', () => {
+  const twoSites = structuredClone(found);
+  twoSites.paths[0]!.hops[2]!.calls = [
+    {
+      file: 'src/orders.ts',
+      line: 22,
+      column: 11,
+      text: 'return this.gateway.charge(total);',
+      edge: 'dispatch',
+    },
+    { file: 'src/orders.ts', line: 31, column: 7, text: 'this.gateway.charge(fee);', edge: 'dispatch' },
+  ];
+
+  it('shows the first call site and says how many more, with a hint when asked for one', () => {
+    const text = formatTraceText(twoSites, undefined, { hint: true });
+    expect(text).toContain(
+      '     ↳ src/orders.ts:22:11  return this.gateway.charge(total);  [dispatch]  +1 more\n',
+    );
+    expect(text).not.toContain('this.gateway.charge(fee)');
+    expect(text).toContain('+N more: the same call is made at N more places; --all-sites lists them');
+    expect(formatTraceText(found, undefined, { hint: true })).not.toContain('+N more');
+  });
+
+  it('lists every call site with allSites', () => {
+    const text = formatTraceText(twoSites, undefined, { allSites: true, hint: true });
+    expect(text).toContain(
+      [
+        '  3. StripeGateway.charge  src/stripe.ts:8',
+        '     ↳ src/orders.ts:22:11  return this.gateway.charge(total);  [dispatch]',
+        '     ↳ src/orders.ts:31:7  this.gateway.charge(fee);  [dispatch]',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('more');
+  });
+
+  it('says how many more in the diagrams', () => {
+    expect(formatTraceMermaid(twoSites)).toContain('· src/orders.ts:22 (+1 more)');
+    expect(formatTraceDot(twoSites)).toContain('src/orders.ts:22 (+1 more)"');
+  });
+});
+
 describe('json format', () => {
   it('is exactly the TraceResult shape', () => {
     const parsed = traceResultSchema.parse(JSON.parse(formatTrace(found, 'json')));

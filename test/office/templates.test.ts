@@ -18,9 +18,10 @@ const SAMPLE: Record<string, string> = {
   dir: './src',
   pattern: 'TODO',
   file: 'src/app.ts',
+  n: '2',
 };
 /** Placeholder names in phrasings that templates capture under another name. */
-const PARAM_NAME: Record<string, string> = { file: 'path' };
+const PARAM_NAME: Record<string, string> = { file: 'path', n: 'depth' };
 
 /** Concrete requests for one documented phrasing: every optional part with and without, placeholders filled. */
 function expand(phrasing: string): { request: string; params: Record<string, string> }[] {

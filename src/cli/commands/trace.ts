@@ -1,7 +1,9 @@
 // `office trace FROM TO` (Receptionist): prints the call paths between two symbols as text, JSON, Mermaid or dot.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { traceFacts } from '../../code/answer-changes.js';
 import { createCodeIndexService } from '../../code/code-service.js';
+import { indexRoot } from '../../code/indexer.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
 import type { CodeIndexService, IndexOptions, IndexStats } from '../../code/service.js';
 import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
@@ -11,6 +13,7 @@ import type { OfficeConfig } from '../../schemas/config.js';
 import { minifiedNote } from '../../util/minified.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
 import { stdoutPathView } from '../path-view.js';
+import { printRound, watchAnswers } from '../watch.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
@@ -20,6 +23,10 @@ export interface TraceCommandOptions {
   format?: string;
   json?: boolean;
   maxFileBytes?: string;
+  /** List every call site of each hop in text output, not only the first. */
+  allSites?: boolean;
+  /** Answer again whenever a file of the tree changes, until Ctrl-C. */
+  watch?: boolean;
 }
 
 /** What the caller may supply: the workspace's code settings, and a service (tests, or one shared per process). */
@@ -39,19 +46,49 @@ export async function traceCommand(
     [...traceFormats, 'html'] as const,
     '--format',
   );
+  if (opts.watch) refuseDiagramWatch(format);
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
   const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
-  const result = await withIndexProgress((progress) =>
-    service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
-  );
+  const query = { dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) };
+  const show = stdoutPathView(dir);
+  const sites = { allSites: opts.allSites === true, hint: true };
+  if (opts.watch) {
+    return watchAnswers({
+      dir: await indexRoot(dir),
+      answer: (signal) => withIndexProgress((progress) => service.trace(query, { ...progress, signal })),
+      show: (round) => {
+        printRound(round, {
+          json: format === 'json',
+          render: (result) => formatTrace(result, 'text', show, sites),
+          facts: traceFacts,
+          show,
+        });
+        if (round.previous === undefined) reportTooLarge(round.result.stats);
+      },
+      ready: () => watchingNote(dir),
+    });
+  }
+  const result = await withIndexProgress((progress) => service.trace(query, progress));
   process.stdout.write(
-    format === 'html' ? traceReportHtml(result) : formatTrace(result, format, stdoutPathView(dir)),
+    format === 'html' ? traceReportHtml(result) : formatTrace(result, format, show, sites),
   );
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);
+}
+
+/** `--watch` prints text, or JSON lines: a diagram or a page is one document, not a stream of them. */
+export function refuseDiagramWatch(format: string): void {
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--watch prints text or JSON (one object per line), not ${format}.`);
+  }
+}
+
+/** Said once on stderr when watching starts. */
+export function watchingNote(dir: string): void {
+  process.stderr.write(`office: watching ${dir} for changes; Ctrl-C to stop\n`);
 }
 
 /** The `code` settings of the workspace DIR belongs to (defaults when it has no config file). */
@@ -92,7 +129,13 @@ export function chooseFormat<F extends string>(
   return format as F;
 }
 
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+/** A flag's whole number within [min, max], or a usage error naming the flag; undefined when not given. */
+export function wholeNumber(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
