@@ -205,10 +205,30 @@ export function redactDeep<T>(value: T, options: RedactOptions = {}): T {
   return walk(value) as T;
 }
 
-/** Environment variable names that hold secrets: `*_KEY`, `*_TOKEN`, `*SECRET*`, `*PASSWORD*` (any case). */
+/** Words of a name (split at `_`, `-`, `.`) that mark it as holding a secret wherever they stand. */
+const SECRET_WORDS = new Set([
+  'KEY',
+  'KEYS',
+  'TOKEN',
+  'TOKENS',
+  'PASS',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'APIKEY',
+]);
+/** Names that contain such a word but are not secrets (the shell's working directories). */
+const NOT_SECRET = new Set(['PWD', 'OLDPWD']);
+
+/**
+ * Environment variable names that hold secrets, in any case: `*SECRET*`, `*PASSWORD*`, `*PASSWD*`, and any with a
+ * word KEY, TOKEN, PASS or CREDENTIALS in it (`OPENAI_API_KEY`, `OPENAI_API_KEY_2`, `DB_PASS`,
+ * `GOOGLE_APPLICATION_CREDENTIALS`), but not `KEYBOARD` or `TOKENIZER_MODE`.
+ */
 export function isSecretEnvName(name: string): boolean {
   const upper = name.toUpperCase();
-  return /_KEY$|_TOKEN$|SECRET|PASSWORD|PASSWD/.test(upper);
+  if (NOT_SECRET.has(upper)) return false;
+  if (/SECRET|PASSWORD|PASSWD/.test(upper)) return true;
+  return upper.split(/[_.-]+/).some((word) => SECRET_WORDS.has(word));
 }
 
 /**

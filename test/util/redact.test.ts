@@ -189,11 +189,26 @@ describe('secretValuesFromEnv', () => {
     expect(values.sort()).toEqual(['gh-token-value', 'pa55word!', 'salty-salt', 'sk-test-value-1']);
   });
 
-  it('names: *_KEY, *_TOKEN, *SECRET*, *PASSWORD* in any case', () => {
-    for (const name of ['OPENAI_API_KEY', 'npm_token', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD', 'gpg_key']) {
-      expect(isSecretEnvName(name), name).toBe(true);
-    }
-    for (const name of ['HOME', 'PATH', 'KEYBOARD', 'TOKENIZER_MODE', 'LANG'])
+  it('names: a KEY, TOKEN, PASS or CREDENTIALS word anywhere, *SECRET*, *PASSWORD* in any case', () => {
+    const secret = ['OPENAI_API_KEY', 'npm_token', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD', 'gpg_key'];
+    secret.push(
+      'OPENAI_API_KEY_2',
+      'DB_PASS',
+      'GOOGLE_APPLICATION_CREDENTIALS',
+      'STRIPE_KEY_LIVE',
+      'gh-token',
+    );
+    for (const name of secret) expect(isSecretEnvName(name), name).toBe(true);
+    for (const name of [
+      'HOME',
+      'PATH',
+      'KEYBOARD',
+      'TOKENIZER_MODE',
+      'LANG',
+      'PWD',
+      'OLDPWD',
+      'PASSENGER_ENV',
+    ])
       expect(isSecretEnvName(name), name).toBe(false);
   });
 });
