@@ -1,6 +1,6 @@
 // Workers on a real queue: `office worker` processes take tasks from BullMQ on a real Redis, keep their state in a
 // real PostgreSQL, hand over the tasks of a worker that was killed or stopped, and never re-run a finished step.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask } from '../../src/cli/commands/run.js';
 import { openWorkspace, type Workspace } from '../../src/cli/wiring.js';
@@ -18,6 +18,7 @@ import {
 import {
   installFixtures,
   killStrayOffices,
+  linesOf,
   makeWorkspace,
   onlyJson,
   type RunningOffice,
@@ -120,6 +121,62 @@ describe(
       } finally {
         worker.child.kill('SIGTERM');
         await worker.done;
+        await ws.cleanup();
+      }
+    });
+
+    it('a side-effecting step cut off by a killed worker waits for approval on the next one, freeing it; approving re-queues the task', async () => {
+      const { ws, env } = await setUp('approve');
+      await ws.write('hold', 'while this file exists, step s2 keeps working\n');
+      const first = startWorker(ws, env, 1);
+      let second: RunningOffice | undefined;
+      try {
+        const submit = await runOffice(['run', '--queue', '--no-wait', '--yes', 'count to four'], {
+          cwd: ws.root,
+          env,
+        });
+        expect(submit.code, submit.stderr).toBe(0);
+        const taskId = submit.stdout.trim();
+        await waitFor(
+          async () => (await linesOf(ws, 'count.log')).includes('s2'),
+          'step s2 to start',
+          30_000,
+        );
+        first.child.kill('SIGKILL');
+        await first.done;
+        await ws.write('count.log', '');
+        await rm(ws.path('hold'));
+
+        second = startWorker(ws, env, 1);
+        const status = async () =>
+          onlyJson((await runOffice(['status', taskId, '--json'], { cwd: ws.root, env })).stdout);
+        await waitFor(
+          async () => (await status()).status === 'needs_approval',
+          'the task to wait for approval',
+          40_000,
+        );
+        // Nothing ran again without a person's word, and the worker is free: it takes the next task meanwhile.
+        expect(await linesOf(ws, 'count.log')).toEqual([]);
+        const other = await runOffice(['run', '--queue', '--json', 'tally other'], {
+          cwd: ws.root,
+          env,
+          timeoutMs: 30_000,
+        });
+        expect(onlyJson(other.stdout).status).toBe('succeeded');
+
+        const approve = await runOffice(['approve', taskId, 's2'], { cwd: ws.root, env });
+        expect(approve.code, approve.stderr).toBe(0);
+        expect(approve.stderr).toContain('queued again');
+        await waitFor(
+          async () => (await status()).status === 'succeeded',
+          'the approved task to succeed',
+          40_000,
+        );
+        // s1 finished before the kill and never ran again; s2 ran again once approved; s3 and s4 ran once.
+        expect(await linesOf(ws, 'count.log')).toEqual(['s2', 's3', 's4']);
+      } finally {
+        second?.child.kill('SIGTERM');
+        await second?.done;
         await ws.cleanup();
       }
     });

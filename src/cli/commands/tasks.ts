@@ -112,11 +112,13 @@ export async function approveCommand(
   const taskId = await ws.store.resolveId(task);
   const doc = await ws.store.read(taskId);
   if (steps.length === 0 && !flags.all) throw new UsageError('name the steps to approve, or pass --all');
+  // An ask is answered by an allow given after it: an allow from before (a step that started, then its process was
+  // killed) does not answer the rerun guard's new question.
   const waiting = doc.approvals.filter(
     (a) =>
       a.decision === 'ask' &&
       !doc.approvals.some(
-        (b) => b.decision === 'allow' && b.plan_id === a.plan_id && b.step_id === a.step_id,
+        (b) => b.decision === 'allow' && b.plan_id === a.plan_id && b.step_id === a.step_id && b.at >= a.at,
       ),
   );
   const chosen = flags.all ? waiting : waiting.filter((a) => steps.includes(a.step_id));
