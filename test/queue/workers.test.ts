@@ -6,6 +6,7 @@ import { createTask } from '../../src/cli/commands/run.js';
 import { openWorkspace, type Workspace } from '../../src/cli/wiring.js';
 import { openTaskQueue } from '../../src/queue/task-queue.js';
 import type { TaskDocument } from '../../src/schemas/task.js';
+import { client, readEventStream, serveWorkspace } from '../helpers/serve.js';
 import { requires } from '../helpers/skip.js';
 import {
   freshDatabase,
@@ -177,6 +178,61 @@ describe(
       } finally {
         second?.child.kill('SIGTERM');
         await second?.done;
+        await ws.cleanup();
+      }
+    });
+
+    it('office serve queues submissions for the workers: an Idempotency-Key replay runs nothing twice, events stream, an HTTP approval re-queues', async () => {
+      const { ws, env } = await setUp('serve');
+      const worker = startWorker(ws, env, 1);
+      const served = await serveWorkspace(ws.root, {
+        store: env.OFFICE_STORE as string,
+        queue: env.OFFICE_QUEUE as string,
+      });
+      try {
+        const api = client(served.url);
+        const key = { 'idempotency-key': 'tally-serve-1' };
+        const first = await api.post('/v1/tasks', { request: 'tally served', options: { priority: 5 } }, key);
+        expect(first.status, JSON.stringify(first.body)).toBe(202);
+        const again = await api.post('/v1/tasks', { request: 'tally served', options: { priority: 5 } }, key);
+        expect(again.body).toMatchObject({ task_id: first.body.task_id, replayed: true });
+        const events = await readEventStream(`${served.url}/v1/tasks/${first.body.task_id}/events`);
+        expect(events.status).toBe(200);
+        expect(events.events.map((e) => e.event)).toContain('task_finished');
+        const done = await api.until(
+          first.body.task_id,
+          (v) => v.progress.state === 'finished',
+          'the served task to finish',
+        );
+        expect(done.status).toBe('succeeded');
+        // Run once, by the worker, not by the server.
+        const starts = (await tallies(ws)).filter((t) => t.what === 'start' && t.task === first.body.task_id);
+        expect(starts.map((t) => t.pid)).toEqual([worker.child.pid, worker.child.pid, worker.child.pid]);
+
+        const write = await api.post('/v1/tasks', { request: 'count once' });
+        const waiting = await api.until(
+          write.body.task_id,
+          (v) => v.progress.state === 'waiting',
+          'the write to wait',
+        );
+        expect(waiting.needs_approval.map((p: { step_id: string }) => p.step_id)).toEqual(['only']);
+        const approved = await api.post(`/v1/tasks/${write.body.task_id}/approvals`, {
+          decision: 'approve',
+          steps: ['only'],
+        });
+        expect(approved.body.resumed).toBe(true);
+        const finished = await api.until(
+          write.body.task_id,
+          (v) => v.progress.state === 'finished',
+          'the approved write',
+        );
+        expect(finished.status).toBe('succeeded');
+        expect(await linesOf(ws, 'count.log')).toEqual(['only']);
+      } finally {
+        await served.server.close();
+        await served.workspace.close();
+        worker.child.kill('SIGTERM');
+        await worker.done;
         await ws.cleanup();
       }
     });
