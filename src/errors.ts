@@ -77,6 +77,11 @@ export class TaskBusy extends OfficeError {
   }
 }
 
+/** The PostgreSQL store or the Redis queue could not be reached or answered with an error: worth retrying. */
+export class BackendUnavailable extends OfficeError {
+  override readonly code = 'backend_unavailable';
+}
+
 /** A path that would leave the workspace root (traversal or a symlink pointing outside). */
 export class PathOutsideWorkspace extends OfficeError {
   override readonly code = 'path_outside_workspace';

@@ -115,6 +115,33 @@ export interface AppendOptions {
   readonly secrets?: readonly string[];
 }
 
+/** The entry that follows `last` (undefined: the first one), and its line; data is redacted before it is hashed. */
+export function nextAuditEntry(
+  last: AuditEntry | undefined,
+  event: AuditEvent,
+  options: AppendOptions = {},
+): { entry: AuditEntry; line: string } {
+  for (const key of RESERVED) {
+    if (key in event) throw new TypeError(`an audit event may not set "${key}"; the log assigns it`);
+  }
+  const secrets = options.secrets ?? secretValues();
+  const { task_id, type, ...data } = redactDeep({ ...event }, { secrets });
+  const at = (options.now ?? (() => new Date()))().toISOString();
+  const draft = JSON.parse(
+    JSON.stringify({
+      seq: (last?.seq ?? 0) + 1,
+      at,
+      task_id,
+      type,
+      ...data,
+      prev: last?.hash ?? GENESIS_HASH,
+    }),
+  ) as Record<string, unknown>;
+  // Written in reading order (seq, at, task_id, type, data, prev, hash); the hash does not depend on it.
+  const written = { ...draft, hash: entryHash(draft) };
+  return { entry: auditEntrySchema.parse(written), line: JSON.stringify(written) };
+}
+
 /**
  * Appends one entry. Under the cross-process lock it reads the last entry's hash, chains the new one to it,
  * appends the line with fsync, then records the head. Data is redacted before it is hashed and written.
@@ -124,31 +151,17 @@ export async function appendAudit(
   event: AuditEvent,
   options: AppendOptions = {},
 ): Promise<AuditEntry> {
+  const path = auditPath(workspace);
+  // Checked (and the clock read) before the lock is taken, as before: a bad event never waits for the lock.
   for (const key of RESERVED) {
     if (key in event) throw new TypeError(`an audit event may not set "${key}"; the log assigns it`);
   }
-  const path = auditPath(workspace);
-  const secrets = options.secrets ?? secretValues();
-  const { task_id, type, ...data } = redactDeep({ ...event }, { secrets });
-  const at = (options.now ?? (() => new Date()))().toISOString();
-
+  const now = (options.now ?? (() => new Date()))();
   return withFileLock(path, async () => {
     const { last, endsMidLine } = await readTail(path);
-    const draft = JSON.parse(
-      JSON.stringify({
-        seq: (last?.seq ?? 0) + 1,
-        at,
-        task_id,
-        type,
-        ...data,
-        prev: last?.hash ?? GENESIS_HASH,
-      }),
-    ) as Record<string, unknown>;
-    // Written in reading order (seq, at, task_id, type, data, prev, hash); the hash does not depend on it.
-    const written = { ...draft, hash: entryHash(draft) };
-    const entry = auditEntrySchema.parse(written);
+    const { entry, line: text } = nextAuditEntry(last, event, { ...options, now: () => now });
     // A line cut off by a crash is closed first, so the new entry starts on a line of its own.
-    const line = `${endsMidLine ? '\n' : ''}${JSON.stringify(written)}\n`;
+    const line = `${endsMidLine ? '\n' : ''}${text}\n`;
     const handle = await open(path, 'a');
     try {
       await handle.appendFile(line);
@@ -176,4 +189,31 @@ export async function readAudit(workspace: string, options: { taskId?: string } 
     if (entry && (options.taskId === undefined || entry.task_id === options.taskId)) entries.push(entry);
   }
   return entries;
+}
+
+/** Where approvals and tool runs are recorded: the file log here, or a table in the PostgreSQL store. */
+export interface AuditLog {
+  /** Where the trail is kept, for messages (a path, or `postgres: audit_entries`). */
+  readonly where: string;
+  append(event: AuditEvent, options?: AppendOptions): Promise<AuditEntry>;
+  /** The well-formed entries, oldest first, optionally of one task. */
+  read(options?: { taskId?: string }): Promise<AuditEntry[]>;
+  /** The whole trail as log text and the head record's text (for verifyAuditText). */
+  export(): Promise<{ text: string; head: string | undefined }>;
+}
+
+export function fileAuditLog(workspace: string): AuditLog {
+  return {
+    where: auditPath(workspace),
+    append: (event, options) => appendAudit(workspace, event, options),
+    read: (options) => readAudit(workspace, options),
+    async export() {
+      const read = (path: string) =>
+        readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+      return { text: (await read(auditPath(workspace))) ?? '', head: await read(auditHeadPath(workspace)) };
+    },
+  };
 }

@@ -45,6 +45,11 @@ interface Located {
  */
 export async function verifyAudit(workspace: string): Promise<AuditVerification> {
   const text = (await readOptional(auditPath(workspace))) ?? '';
+  return verifyAuditText(text, await readOptional(auditHeadPath(workspace)));
+}
+
+/** verifyAudit over the log's text and the head record's text (undefined when there is none), wherever kept. */
+export function verifyAuditText(text: string, headText: string | undefined): AuditVerification {
   const problems: AuditProblem[] = [];
   const rawLines = text.split('\n');
   const endsWithNewline = text.endsWith('\n');
@@ -123,7 +128,6 @@ export async function verifyAudit(workspace: string): Promise<AuditVerification>
     prevSeq = seq;
   }
 
-  const headText = await readOptional(auditHeadPath(workspace));
   if (headText !== undefined) {
     let head: { seq: number; hash: string } | undefined;
     try {

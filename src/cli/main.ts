@@ -32,6 +32,13 @@ function dirOption(): Option {
   );
 }
 
+function storeOption(): Option {
+  return new Option(
+    '--store <url>',
+    '"files" (default) or postgres://…: where task state is kept (or OFFICE_STORE)',
+  );
+}
+
 /** A command group named alone (`office dlq`) asks what it holds: its help on stdout, exit 0. */
 function helpWhenBare(group: Command): Command {
   return group.action(() => {
@@ -113,6 +120,13 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file instead of a provider')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+    .addOption(storeOption())
+    .option(
+      '--queue [url]',
+      'queue the task for `office worker`s (redis://…, default: OFFICE_QUEUE or config) and wait',
+    )
+    .option('--priority <n>', 'with --queue: 1 (runs first) to 1000; default 100')
+    .option('--no-wait', 'with --queue: print the task id once queued, do not wait')
     .action(async (words: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(words.join(' '), opts));
@@ -138,6 +152,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--replay-responses <file>', 'answer model calls from a recorded file')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+    .addOption(storeOption())
     .action(async (task: string, opts) => {
       const { resumeCommand } = await import('./commands/run.js');
       done(await resumeCommand(task, opts));
@@ -150,6 +165,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--json', 'print JSON')
     .option('--status <status>', 'only tasks with this status')
     .option('--limit <n>', 'at most n tasks')
+    .addOption(storeOption())
     .action(async (opts) => {
       const { listCommand } = await import('./commands/tasks.js');
       done(await listCommand(opts));
@@ -161,6 +177,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .argument('<task>', 'task id (or a unique prefix)')
     .addOption(dirOption())
     .option('--json', 'print the whole task document')
+    .addOption(storeOption())
     .action(async (task: string, opts) => {
       const { showCommand } = await import('./commands/tasks.js');
       done(await showCommand(task, opts));
@@ -172,6 +189,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .argument('<task>', 'task id (or a unique prefix)')
     .addOption(dirOption())
     .option('--json', 'print JSON (the same object as run --json)')
+    .addOption(storeOption())
     .action(async (task: string, opts) => {
       const { statusCommand } = await import('./commands/tasks.js');
       done(await statusCommand(task, opts));
@@ -184,6 +202,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .argument('[steps...]', 'step ids to approve')
     .option('--all', 'approve every step waiting for approval')
     .addOption(dirOption())
+    .addOption(storeOption())
+    .option(
+      '--queue <url>',
+      "the workers' queue to hand the approved task back to (or OFFICE_QUEUE, or config)",
+    )
     .action(async (task: string, steps: string[], opts) => {
       const { approveCommand } = await import('./commands/tasks.js');
       done(await approveCommand(task, steps, opts));
@@ -362,9 +385,28 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--offline', 'run every task without a model')
     .option('--new-token <name>', 'print a new bearer token for tenant NAME and its config entry, then exit')
     .option('--scopes <list>', 'with --new-token: submit,approve,read,admin (default submit,approve,read)')
+    .addOption(storeOption())
+    .option('--queue <url>', 'redis://…: queue tasks for `office worker`s instead of running them here')
     .action(async (opts) => {
       const { serveCommand } = await import('./commands/serve.js');
       done(await serveCommand(opts));
+    });
+
+  program
+    .command('worker')
+    .description(
+      "run tasks from the workers' queue (BullMQ on Redis) until SIGTERM; state in the configured store",
+    )
+    .addOption(dirOption())
+    .addOption(storeOption())
+    .option('--queue <url>', 'redis://host:port (default: OFFICE_QUEUE, or "queue" in .office.config.json)')
+    .option('--concurrency <n>', 'tasks run at once (default from config: worker.concurrency, 1)')
+    .option('--approval <mode>', 'approval mode for the tasks it runs (default from config: ask)')
+    .option('--sandbox <mode>', 'auto | bwrap | process: how commands are isolated')
+    .option('--offline', 'run every task without a model')
+    .action(async (opts) => {
+      const { workerCommand } = await import('./commands/worker.js');
+      done(await workerCommand(opts));
     });
 
   program
@@ -410,6 +452,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .addOption(dirOption())
     .option('--task <task>', 'only entries of this task')
     .option('--json', 'print JSON lines')
+    .addOption(storeOption())
     .action(async (opts) => {
       const { auditShowCommand } = await import('./commands/audit.js');
       done(await auditShowCommand(opts));
@@ -419,6 +462,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .description('check the chain: detects an edited, removed, reordered or truncated entry')
     .addOption(dirOption())
     .option('--json', 'print JSON')
+    .addOption(storeOption())
     .action(async (opts) => {
       const { auditVerifyCommand } = await import('./commands/audit.js');
       done(await auditVerifyCommand(opts));

@@ -1,6 +1,6 @@
 // IT Security wiring: the policy function, the sandbox, the gatekeeper, the audit trail and redaction,
 // assembled for one run from the configuration and the command line.
-import { appendAudit } from '../audit/audit-log.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { SandboxUnavailable } from '../errors.js';
 import type { ModelRouter } from '../models/types.js';
 import type { LoopEvent } from '../office/events.js';
@@ -68,21 +68,21 @@ export async function buildSafety(options: SafetyOptions): Promise<Safety> {
 }
 
 /** Records approval decisions, rejected plans and tool runs in the hash-chained audit log. */
-export function auditWriter(workspace: string): (event: LoopEvent) => Promise<void> {
+export function auditWriter(log: AuditLog): (event: LoopEvent) => Promise<void> {
   const secrets = secretValues();
   return async (event) => {
     if (event.type === 'step_approval') {
       const { type: _t, task_id, decision, ...data } = event;
       const type = decision === 'allow' ? 'approval' : decision === 'deny' ? 'refusal' : 'approval_needed';
-      await appendAudit(workspace, { type, task_id, decision, ...data }, { secrets });
+      await log.append({ type, task_id, decision, ...data }, { secrets });
     } else if (event.type === 'plan_validated' && !event.ok) {
       // A refused plan is a security decision too: what was proposed (a shell string, a path outside), and why not.
       const { type: _t, task_id, ok: _ok, ...data } = event;
       const reason = data.issues.map((i) => i.message).join('; ');
-      await appendAudit(workspace, { type: 'plan_rejected', task_id, ...data, reason }, { secrets });
+      await log.append({ type: 'plan_rejected', task_id, ...data, reason }, { secrets });
     } else if (event.type === 'step_finished' && event.status !== 'reused') {
       const { type: _t, task_id, ...data } = event;
-      await appendAudit(workspace, { type: 'tool_run', task_id, ...data }, { secrets });
+      await log.append({ type: 'tool_run', task_id, ...data }, { secrets });
     }
   };
 }

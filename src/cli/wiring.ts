@@ -23,24 +23,70 @@ import {
   modelReviewer,
 } from '../office/model-roles.js';
 import type { OfficeConfig } from '../schemas/config.js';
-import { createTaskStore, type TaskStore } from '../store/task-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { officeEnv } from '../config/secrets.js';
+import { ConfigError } from '../errors.js';
+import { queueUrlSchema, storeUrlSchema } from '../schemas/backends.js';
+import { openState } from '../store/open-state.js';
 import { loadPrompts, loadTemplates } from '../templates/load.js';
 import { openTools } from '../tools/open-tools.js';
 import { workspaceRoot } from './workspace-root.js';
 
 export interface Workspace {
   readonly root: string;
+  /** The configuration, with `store` and `queue` as resolved from flags, environment and file. */
   readonly config: OfficeConfig;
   readonly store: TaskStore;
+  readonly audit: AuditLog;
+  /** Ends the connections a PostgreSQL store holds (nothing to do for files). */
+  close(): Promise<void>;
+}
+
+/** --store and --queue, which override OFFICE_STORE and OFFICE_QUEUE, which override the config file. */
+export interface BackendFlags {
+  readonly store?: string;
+  readonly queue?: string;
+  /** Told when a lease this process holds on a task is taken over (PostgreSQL store). */
+  readonly onLeaseLost?: (taskId: string) => void;
+}
+
+/** The store and queue URLs in force: flag, then environment, then config; each checked like the config field. */
+export function resolveBackends(
+  config: OfficeConfig,
+  flags: BackendFlags,
+  env: Readonly<Record<string, string | undefined>> = officeEnv(),
+): { store: string; queue: string | undefined } {
+  const pick = (flag: string | undefined, name: string, configured: string | undefined) =>
+    flag !== undefined
+      ? { value: flag, from: `--${name}` }
+      : env[`OFFICE_${name.toUpperCase()}`] !== undefined && env[`OFFICE_${name.toUpperCase()}`] !== ''
+        ? { value: env[`OFFICE_${name.toUpperCase()}`], from: `OFFICE_${name.toUpperCase()}` }
+        : { value: configured, from: `"${name}" in .office.config.json` };
+  const store = pick(flags.store, 'store', config.store);
+  const queue = pick(flags.queue, 'queue', config.queue);
+  const storeOk = storeUrlSchema.safeParse(store.value);
+  if (!storeOk.success)
+    throw new ConfigError(`${store.from} takes "files" or a postgres://user:password@host:port/db URL`);
+  if (queue.value !== undefined && !queueUrlSchema.safeParse(queue.value).success)
+    throw new ConfigError(`${queue.from} takes a redis://host:port URL`);
+  return { store: storeOk.data, queue: queue.value };
 }
 
 /** The workspace for a command: --dir if given (the home folder or `/` only when confirmed), else the nearest
  * ancestor of the current directory below the home folder with .git or .office.config.json, else with .office/,
  * else the current directory. */
-export async function openWorkspace(dir: string | undefined): Promise<Workspace> {
+export async function openWorkspace(dir: string | undefined, flags: BackendFlags = {}): Promise<Workspace> {
   const root = await workspaceRoot(dir);
-  const { config } = await loadConfig(root);
-  return { root, config, store: createTaskStore(root) };
+  const { config: loaded } = await loadConfig(root);
+  const { store, queue } = resolveBackends(loaded, flags);
+  const config: OfficeConfig = { ...loaded, store, ...(queue !== undefined ? { queue } : {}) };
+  const state = await openState(root, {
+    url: store,
+    leaseMs: config.worker.leaseMs,
+    ...(flags.onLeaseLost ? { onLeaseLost: flags.onLeaseLost } : {}),
+  });
+  return { root, config, store: state.store, audit: state.audit, close: state.close };
 }
 
 export interface LoopOptions {
@@ -150,7 +196,7 @@ export async function wireDeps(
         ...(assessment ? { assessment: `${assessment.level} risk: ${assessment.reason}` } : {}),
       };
     },
-    audit: auditWriter(ws.root),
+    audit: auditWriter(ws.audit),
     ...(options.approver ? { approver: options.approver } : {}),
     interactive: options.interactive,
     services: {

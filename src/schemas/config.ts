@@ -1,5 +1,6 @@
 // Configuration (`.office.config.json`): one strict schema, so a wrong or misspelt field is named, not ignored.
 import { z } from 'zod';
+import { queueUrlSchema, storeUrlSchema, workerConfigSchema } from './backends.js';
 import { checksSchema } from './checks.js';
 import { mcpServersSchema } from './mcp-servers.js';
 import { type Risk, risks } from './risks.js';
@@ -159,6 +160,12 @@ export const configSchema = z.strictObject({
   telemetry: telemetryConfigSchema.prefault({}),
   /** Call-path rules `office check` evaluates (see src/schemas/checks.ts). */
   checks: checksSchema.default([]),
+  /** Task state: "files" (.office/, the default) or a postgres:// URL (OFFICE_STORE and --store override). */
+  store: storeUrlSchema.default('files'),
+  /** A redis:// URL: tasks go to a BullMQ queue that `office worker` processes take (OFFICE_QUEUE, --queue). */
+  queue: queueUrlSchema.optional(),
+  /** `office worker`: concurrency, lease and retry timings. */
+  worker: workerConfigSchema.prefault({}),
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,7 @@
 // `office serve`'s HTTP API ("Receptionist"): every body it reads or writes, checked at the boundary; the OpenAPI
 // document at /openapi.json is generated from these.
 import { z } from 'zod';
+import { prioritySchema } from './backends.js';
 import { pendingStepSchema, runTaskResultSchema } from './mcp.js';
 import { taskStatuses, webhookDeliverySchema } from './task.js';
 
@@ -16,6 +17,8 @@ export const submitTaskBodySchema = z
         max_iterations: z.int().min(1).max(20).optional(),
         /** Use no model for this task: templates, rules and deterministic review only. */
         offline: z.boolean().optional(),
+        /** With `office worker`s behind the server: the place in their queue, 1 (runs first) to 1000; default 100. */
+        priority: prioritySchema.optional(),
       })
       .prefault({}),
     /** POSTed with the outcome when the task finishes (signed with OFFICE_WEBHOOK_SECRET). */

@@ -29,9 +29,11 @@ import {
 } from './http-errors.js';
 import type { ServerLoop } from './loop.js';
 import { quotaRefusal, type TenantLedger } from './quotas.js';
-import { type RunRequest, TaskRunner } from './runner.js';
+import { type RunRequest, type RunState, TaskRunner } from './runner.js';
 import { type BookEntry, entryOf, pageOf, type Served, servedOf } from './task-book.js';
 import { deliver } from './webhooks.js';
+import type { TaskQueue } from '../queue/task-queue.js';
+import { RemoteRuns } from './remote-runs.js';
 
 export interface DeskOptions {
   readonly ws: Workspace;
@@ -44,6 +46,8 @@ export interface DeskOptions {
   /** OFFICE_WEBHOOK_SECRET: webhooks are signed with it; without it no webhook is sent. */
   readonly webhookSecret?: string;
   readonly onWarning: (message: string) => void;
+  /** With a queue configured, tasks go to `office worker`s through it instead of running in this process. */
+  readonly taskQueue?: TaskQueue;
 }
 
 type TaskState = TaskView['progress']['state'];
@@ -54,7 +58,11 @@ const finishedEvents = new Set(['task_finished', 'cancelled']);
 function requestHash(body: SubmitTaskBody): string {
   const canonical = JSON.stringify({
     request: body.request,
-    options: { max_iterations: body.options.max_iterations ?? null, offline: body.options.offline ?? false },
+    options: {
+      max_iterations: body.options.max_iterations ?? null,
+      offline: body.options.offline ?? false,
+      priority: body.options.priority ?? null,
+    },
     callback_url: body.callback_url ?? null,
   });
   return createHash('sha256').update(canonical).digest('hex');
@@ -62,6 +70,8 @@ function requestHash(body: SubmitTaskBody): string {
 
 export class FrontDesk {
   readonly runner: TaskRunner;
+  /** Tasks handed to workers through the queue (only with a queue configured). */
+  readonly remote: RemoteRuns | undefined;
   private readonly book = new Map<string, BookEntry>();
   private readonly keys = new Map<string, Promise<{ taskId: string; hash: string }>>();
   private readonly cancelledBy = new Map<string, string>();
@@ -77,6 +87,32 @@ export class FrontDesk {
       (request, signal) => this.run(request, signal),
       (taskId, err) => o.onWarning(`task ${taskId}: ${err instanceof Error ? err.message : String(err)}`),
     );
+    this.remote = o.taskQueue
+      ? new RemoteRuns({
+          queue: o.taskQueue,
+          store: o.ws.store,
+          hub: o.hub,
+          onEnded: (doc) => {
+            this.open.delete(doc.task_id);
+            this.settle(doc, servedOf(doc)?.tenant ?? 'cli');
+          },
+          onWarning: o.onWarning,
+        })
+      : undefined;
+  }
+
+  /** Queued or running here, or on the workers. */
+  private runState(taskId: string): RunState | undefined {
+    return this.runner.state(taskId) ?? this.remote?.state(taskId);
+  }
+
+  /** Tasks waiting for a slot (here or on the workers' queue) and tasks running. */
+  get queuedCount(): number {
+    return this.runner.queued + (this.remote?.queued ?? 0);
+  }
+
+  get activeCount(): number {
+    return this.runner.active + (this.remote?.active ?? 0);
   }
 
   /** Opens the desk over the stored tasks: their tenants, idempotency keys and usage are known from the start. */
@@ -190,7 +226,10 @@ export class FrontDesk {
     const placeholder = `pending-${hash}-${Math.random()}`;
     this.o.ledger.submitted(principal.tenant, placeholder);
     try {
-      const taskId = await createTask(this.o.ws, body.request, options, { served });
+      const taskId = await createTask(this.o.ws, body.request, options, {
+        served,
+        ...(body.options.priority !== undefined ? { priority: body.options.priority } : {}),
+      });
       const doc = await this.o.ws.store.read(taskId);
       this.book.set(taskId, entryOf(doc, principal.tenant, 0));
       this.o.ledger.active(principal.tenant, taskId, true);
@@ -205,7 +244,7 @@ export class FrontDesk {
   // ---- Running ----
 
   private queue(request: RunRequest): boolean {
-    const queued = this.runner.enqueue(request);
+    const queued = this.remote ? this.remote.dispatch(request.taskId) : this.runner.enqueue(request);
     if (queued) this.open.add(request.taskId);
     return queued;
   }
@@ -250,7 +289,7 @@ export class FrontDesk {
   /** After a run (or a cancel): the book, the tenant's active count, and the webhook for an outcome. */
   private settle(doc: TaskDocument, tenant: string): void {
     this.book.set(doc.task_id, entryOf(doc, tenant, this.waiting(doc).length));
-    if (!this.runner.state(doc.task_id)) this.o.ledger.active(tenant, doc.task_id, false);
+    if (!this.runState(doc.task_id)) this.o.ledger.active(tenant, doc.task_id, false);
     if (doc.status !== 'interrupted' && doc.status !== 'running') this.sendWebhook(doc);
   }
 
@@ -294,7 +333,7 @@ export class FrontDesk {
   }
 
   stateOf(doc: TaskDocument): TaskState {
-    const running = this.runner.state(doc.task_id);
+    const running = this.runState(doc.task_id);
     if (running) return running;
     if (doc.status === 'needs_approval') return 'waiting';
     if (doc.status === 'interrupted' || doc.status === 'running') return 'interrupted';
@@ -347,7 +386,7 @@ export class FrontDesk {
   }
 
   private stateOfEntry(r: BookEntry): TaskState {
-    const running = this.runner.state(r.task_id);
+    const running = this.runState(r.task_id);
     if (running) return running;
     if (r.status === 'needs_approval') return 'waiting';
     return r.status === 'interrupted' || r.status === 'running' ? 'interrupted' : 'finished';
@@ -376,7 +415,7 @@ export class FrontDesk {
   async approve(principal: Principal, taskId: string, body: ApprovalBody) {
     if (this.draining) throw new NotAccepting('office serve is shutting down; approve once it is back');
     const doc = await this.readFor(principal, taskId);
-    if (this.runner.state(doc.task_id) || doc.status !== 'needs_approval')
+    if (this.runState(doc.task_id) || doc.status !== 'needs_approval')
       throw new StateConflict(
         `task ${doc.task_id} is not waiting for approval (it is ${this.stateOf(doc)}, status ${doc.status})`,
       );
@@ -437,6 +476,10 @@ export class FrontDesk {
     const tenant = servedOf(doc)?.tenant ?? 'cli';
     if (tenant === 'cli' && !principal.scopes.has('admin'))
       throw new Forbidden('tasks started by the CLI can be cancelled only with the admin scope');
+    if (this.remote?.state(doc.task_id))
+      throw new StateConflict(
+        `task ${doc.task_id} is on the workers' queue; cancelling it there is not supported yet (stop the worker running it)`,
+      );
     this.cancelledBy.set(doc.task_id, principal.tenant);
     const held = this.runner.cancel(doc.task_id);
     if (held?.was === 'queued') {
@@ -509,6 +552,7 @@ export class FrontDesk {
   async stop(): Promise<void> {
     this.draining = true;
     await this.runner.stop();
+    await this.remote?.close();
     const pending = Promise.allSettled([...this.deliveries]);
     const grace = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
     await Promise.race([pending, grace]);

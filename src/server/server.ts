@@ -75,8 +75,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const metrics = createMetrics({
     tasksByStatusAndTenant: () => desk?.tasksByStatusAndTenant() ?? [],
     approvalsWaiting: () => desk?.approvalsWaiting() ?? 0,
-    queueDepth: () => desk?.runner.queued ?? 0,
-    running: () => desk?.runner.active ?? 0,
+    queueDepth: () => desk?.queuedCount ?? 0,
+    running: () => desk?.activeCount ?? 0,
   });
   const loop = await openServerLoop(o.ws, {
     offline: o.offline,
@@ -85,9 +85,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     ...(o.approvalMode ? { approvalMode: o.approvalMode } : {}),
     ...(o.sandboxMode ? { sandboxMode: o.sandboxMode } : {}),
   });
+  // With a queue configured, tasks go to `office worker`s; this process only takes them in and watches them.
+  const taskQueue = o.ws.config.queue
+    ? (await import('../queue/task-queue.js')).openTaskQueue(o.ws.config.queue, o.ws.config.worker)
+    : undefined;
   try {
     desk = await FrontDesk.open({
       ws: o.ws,
+      ...(taskQueue ? { taskQueue } : {}),
       loop,
       hub,
       ledger,
@@ -99,6 +104,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
   } catch (err) {
     await loop.close();
+    await taskQueue?.close();
     throw err;
   }
   const front = desk;
@@ -111,7 +117,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     loopbackOnly: isLoopbackHost(o.host),
     stopping: stopping.signal,
     readiness: () => state,
-    running: () => ({ running: front.runner.active, queued: front.runner.queued }),
+    running: () => ({ running: front.activeCount, queued: front.queuedCount }),
     onError: (m) => o.log(`error: ${m}`),
   });
   const server = createAdaptorServer({ fetch: app.fetch });

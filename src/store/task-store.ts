@@ -58,6 +58,13 @@ export function newTaskId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Throws a UsageError unless `id` can be a task id (letters, digits, _ . -, not starting with a dot). */
+export function checkTaskId(id: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(id) || id.startsWith('.')) {
+    throw new UsageError(`"${id}" is not a task id. Run \`office list\` to see the tasks there are.`);
+  }
+}
+
 /** lowdb adapter: zod-checked reads, atomic writes with unique temp names (lowdb's own is unsafe across processes). */
 class CheckedJsonFile<T> implements Adapter<T | null> {
   constructor(
@@ -106,11 +113,7 @@ export function createTaskStore(workspace: string): TaskStore {
   const dlqDir = join(root, 'dlq');
   const taskPath = (id: string) => join(tasksDir, `${id}.json`);
 
-  function checkId(id: string): void {
-    if (!/^[A-Za-z0-9_.-]+$/.test(id) || id.startsWith('.')) {
-      throw new UsageError(`"${id}" is not a task id. Run \`office list\` to see the tasks there are.`);
-    }
-  }
+  const checkId = checkTaskId;
 
   /** Moves a corrupt file aside so it stops breaking listings, and returns the error naming both paths. */
   async function setAside(err: CorruptFileError): Promise<CorruptFileError> {

@@ -1,6 +1,6 @@
 // Test helper: `office serve` in the test's own process on a free loopback port (real HTTP, real loop and store over
 // a temp workspace), a small JSON client, and a Server-Sent Events reader that returns what the stream sent.
-import { openWorkspace } from '../../src/cli/wiring.js';
+import { openWorkspace, type Workspace } from '../../src/cli/wiring.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import type { SandboxMode } from '../../src/tools/sandbox.js';
 import { waitFor } from './workspace.js';
@@ -10,13 +10,18 @@ export interface Served {
   readonly server: RunningServer;
   /** What the server logged (warnings, errors). */
   readonly log: string[];
+  /** The workspace it serves (close it after the server when it holds a PostgreSQL store). */
+  readonly workspace: Workspace;
 }
 
 export async function serveWorkspace(
   root: string,
-  options: { sandboxMode?: SandboxMode; offline?: boolean } = {},
+  options: { sandboxMode?: SandboxMode; offline?: boolean; store?: string; queue?: string } = {},
 ): Promise<Served> {
-  const ws = await openWorkspace(root);
+  const ws = await openWorkspace(root, {
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.queue !== undefined ? { queue: options.queue } : {}),
+  });
   const log: string[] = [];
   const server = await startServer({
     ws,
@@ -26,7 +31,7 @@ export async function serveWorkspace(
     log: (line) => log.push(line),
     sandboxMode: options.sandboxMode ?? 'process',
   });
-  return { url: server.url, server, log };
+  return { url: server.url, server, log, workspace: ws };
 }
 
 /** A response body: its shape is what the test's assertions check. */

@@ -1,6 +1,6 @@
 // `office audit` and `office audit verify` ("IT Security"): prints the hash-chained trail and checks it.
-import { type AuditEntry, auditPath, readAudit } from '../../audit/audit-log.js';
-import { verifyAudit } from '../../audit/audit-verify.js';
+import type { AuditEntry } from '../../audit/audit-log.js';
+import { verifyAuditText } from '../../audit/audit-verify.js';
 import { EXIT, type ExitCode, TaskNotFound, UsageError } from '../../errors.js';
 import { openWorkspace, type Workspace } from '../wiring.js';
 import { clip } from '../../util/clip.js';
@@ -9,17 +9,18 @@ import { formatLocal } from '../../util/dates.js';
 interface Flags {
   readonly dir?: string;
   readonly json?: boolean;
+  readonly store?: string;
 }
 
 export async function auditShowCommand(flags: Flags & { task?: string }): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
-  const all = await readAudit(ws.root);
+  const ws = await openWorkspace(flags.dir, flags);
+  const all = await ws.audit.read();
   const taskId = flags.task === undefined ? undefined : await auditTaskId(ws, all, flags.task);
   const entries = taskId === undefined ? all : all.filter((e) => e.task_id === taskId);
   if (entries.length === 0) {
     process.stderr.write(
       taskId === undefined
-        ? `office: the audit trail is empty (${auditPath(ws.root)}); approvals and tool runs are recorded as tasks run\n`
+        ? `office: the audit trail is empty (${ws.audit.where}); approvals and tool runs are recorded as tasks run\n`
         : `office: no audit entries for task ${taskId}\n`,
     );
     return EXIT.ok;
@@ -107,8 +108,10 @@ function quoteShell(argv: readonly string[]): string {
 }
 
 export async function auditVerifyCommand(flags: Flags): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
-  const result = await verifyAudit(ws.root);
+  const ws = await openWorkspace(flags.dir, flags);
+  const { text, head } = await ws.audit.export();
+  await ws.close();
+  const result = verifyAuditText(text, head);
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ ok: result.ok, entries: result.entries, problems: result.problems }, null, 2)}\n`,
@@ -119,7 +122,7 @@ export async function auditVerifyCommand(flags: Flags): Promise<ExitCode> {
     process.stdout.write(`audit trail intact: ${result.entries} entries\n`);
     return EXIT.ok;
   }
-  const file = auditPath(ws.root);
+  const file = ws.audit.where;
   for (const p of result.problems) process.stdout.write(`${file}:${p.line}: ${p.problem}\n`);
   process.stdout.write(
     `audit trail broken: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.entries} entries\n`,

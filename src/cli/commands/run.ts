@@ -36,6 +36,22 @@ export interface RunFlags {
   readonly replayResponses?: string;
   /** --max-file-bytes: the size cap of search and the code index for this run (config code.maxFileBytes). */
   readonly maxFileBytes?: string;
+  /** --store: "files" or a postgres:// URL. */
+  readonly store?: string;
+  /** --queue [url]: submit to the workers' queue (this URL, or the configured one) and wait. */
+  readonly queue?: string | boolean;
+  /** --priority with --queue: 1 runs first. */
+  readonly priority?: string;
+  /** --no-wait with --queue. */
+  readonly wait?: boolean;
+}
+
+/** --store and --queue as openWorkspace takes them (`--queue` alone means: the configured queue). */
+export function backendFlagsOf(flags: RunFlags): { store?: string; queue?: string } {
+  return {
+    ...(flags.store !== undefined ? { store: flags.store } : {}),
+    ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
+  };
 }
 
 function parseChoice<T extends string>(
@@ -237,14 +253,31 @@ export function renderResult(
 export async function runCommand(request: string, flags: RunFlags): Promise<ExitCode> {
   if (!request.trim())
     throw new UsageError('office run needs a request, e.g. office run "find TODO in ./src"');
-  parseMaxIterations(flags.maxIterations);
+  const maxIterations = parseMaxIterations(flags.maxIterations);
   reporterFor(flags);
-  const ws = await openWorkspace(flags.dir);
-  return driveTask(ws, flags, { request });
+  if (flags.queue === undefined && flags.priority !== undefined)
+    throw new UsageError("--priority orders the workers' queue: use it with --queue");
+  const ws = await openWorkspace(flags.dir, backendFlagsOf(flags));
+  try {
+    if (flags.queue !== undefined) {
+      const { submitCommand } = await import('./submit.js');
+      return await submitCommand(ws, request, {
+        ...(flags.json !== undefined ? { json: flags.json } : {}),
+        ...(flags.yes !== undefined ? { yes: flags.yes } : {}),
+        ...(flags.offline !== undefined ? { offline: flags.offline } : {}),
+        ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
+        ...(flags.wait !== undefined ? { wait: flags.wait } : {}),
+        ...(maxIterations ? { maxIterations } : {}),
+      });
+    }
+    return await driveTask(ws, flags, { request });
+  } finally {
+    await ws.close();
+  }
 }
 
 export async function resumeCommand(task: string, flags: RunFlags): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, backendFlagsOf(flags));
   const taskId = await ws.store.resolveId(task);
   const doc = await ws.store.read(taskId);
   if (doc.status === 'succeeded') {

@@ -17,6 +17,8 @@ export interface ServeFlags {
   readonly offline?: boolean;
   readonly newToken?: string;
   readonly scopes?: string;
+  readonly store?: string;
+  readonly queue?: string;
 }
 
 function choice<T extends string>(
@@ -58,7 +60,10 @@ export async function serveCommand(flags: ServeFlags): Promise<ExitCode> {
   const approvalMode = choice<ApprovalMode>('--approval', flags.approval, approvalModes);
   const sandboxMode = choice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const port = portOf(flags.port);
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, {
+    ...(flags.store !== undefined ? { store: flags.store } : {}),
+    ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
+  });
   const host = flags.host ?? ws.config.server.host;
   const log = (line: string) => process.stderr.write(`office serve: ${line}\n`);
   const { startServer } = await import('../../server/server.js');
@@ -90,6 +95,7 @@ export async function serveCommand(flags: ServeFlags): Promise<ExitCode> {
   process.once('SIGTERM', quit);
   process.once('SIGINT', quit);
   await server.close();
+  await ws.close();
   log('stopped; unfinished tasks resume on the next start');
   return EXIT.ok;
 }

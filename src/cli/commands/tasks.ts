@@ -10,6 +10,8 @@ import { openWorkspace } from '../wiring.js';
 interface Flags {
   readonly dir?: string;
   readonly json?: boolean;
+  readonly store?: string;
+  readonly queue?: string;
 }
 
 /** `plan/step tool runs npm test (in .)`, and who proposed it when a person should weigh that. */
@@ -25,7 +27,7 @@ async function seen(ws: Workspace, doc: TaskDocument): Promise<TaskDocument> {
 }
 
 export async function listCommand(flags: Flags & { status?: string; limit?: string }): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, flags);
   const { tasks, problems } = await ws.store.list();
   for (const p of problems) process.stderr.write(`office: ${p.message}\n`);
   if (flags.status !== undefined && !(taskStatuses as readonly string[]).includes(flags.status)) {
@@ -60,7 +62,7 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
 }
 
 export async function showCommand(task: string, flags: Flags): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, flags);
   const doc = await seen(ws, await ws.store.read(await ws.store.resolveId(task)));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -93,7 +95,7 @@ export async function showCommand(task: string, flags: Flags): Promise<ExitCode>
 }
 
 export async function statusCommand(task: string, flags: Flags): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, flags);
   const doc = await seen(ws, await ws.store.read(await ws.store.resolveId(task)));
   if (flags.json) process.stdout.write(`${JSON.stringify(taskResultJson(doc), null, 2)}\n`);
   else process.stdout.write(`${taskStatusText(doc)}\n`);
@@ -106,15 +108,17 @@ export async function approveCommand(
   steps: readonly string[],
   flags: Flags & { all?: boolean },
 ): Promise<ExitCode> {
-  const ws = await openWorkspace(flags.dir);
+  const ws = await openWorkspace(flags.dir, flags);
   const taskId = await ws.store.resolveId(task);
   const doc = await ws.store.read(taskId);
   if (steps.length === 0 && !flags.all) throw new UsageError('name the steps to approve, or pass --all');
+  // An ask is answered by an allow given after it: an allow from before (a step that started, then its process was
+  // killed) does not answer the rerun guard's new question.
   const waiting = doc.approvals.filter(
     (a) =>
       a.decision === 'ask' &&
       !doc.approvals.some(
-        (b) => b.decision === 'allow' && b.plan_id === a.plan_id && b.step_id === a.step_id,
+        (b) => b.decision === 'allow' && b.plan_id === a.plan_id && b.step_id === a.step_id && b.at >= a.at,
       ),
   );
   const chosen = flags.all ? waiting : waiting.filter((a) => steps.includes(a.step_id));
@@ -137,6 +141,23 @@ export async function approveCommand(
     d.events.push({ at, type: 'approved', steps: chosen.map((a) => a.step_id) });
   });
   for (const a of chosen) process.stdout.write(`approved ${approvalLine(a)} (${a.risk})\n`);
+  const queueUrl = ws.config.queue;
+  if (queueUrl) {
+    // With workers, approving is resuming: the task goes back to the queue with its stored priority.
+    const { openTaskQueue } = await import('../../queue/task-queue.js');
+    const { priorityOf } = await import('../../queue/submit.js');
+    const queue = openTaskQueue(queueUrl, ws.config.worker);
+    try {
+      const added = await queue.enqueue(taskId, priorityOf(doc));
+      process.stderr.write(
+        `office: task ${taskId} ${added ? 'is queued again' : 'was queued already'}; a worker carries on with it\n`,
+      );
+    } finally {
+      await queue.close();
+      await ws.close();
+    }
+    return EXIT.ok;
+  }
   process.stderr.write(`office: now run \`office resume ${taskId}\`\n`);
   return EXIT.ok;
 }
