@@ -246,8 +246,15 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   config
     .command('show')
-    .description('print the effective configuration, defaults included')
+    .description(
+      'print the effective configuration: defaults, under your user file, under the workspace file',
+    )
     .addOption(dirOption())
+    .option(
+      '--origin',
+      'each field with where its value comes from: default, user file, workspace file or env',
+    )
+    .option('--json', 'with --origin: print JSON')
     .action(async (opts) => {
       const { configShowCommand } = await import('./commands/config.js');
       done(await configShowCommand(opts));
