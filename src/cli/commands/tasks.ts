@@ -6,6 +6,7 @@ import { type ApprovalRecord, type TaskDocument, taskStatuses } from '../../sche
 import { asSeen, exitCodeForTask, taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import type { Workspace } from '../wiring.js';
 import { openWorkspace } from '../wiring.js';
+import { note } from '../quiet.js';
 
 interface Flags {
   readonly dir?: string;
@@ -48,7 +49,7 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
       `${JSON.stringify({ tasks: rows, problems: problems.map((p) => ({ path: p.path, moved_to: p.setAsideTo ?? null, message: p.message })) }, null, 2)}\n`,
     );
   } else if (all.length === 0) {
-    process.stderr.write('office: no tasks yet in this workspace. Try: office run "find TODO in ."\n');
+    note('office: no tasks yet in this workspace. Try: office run "find TODO in ."');
   } else if (shown.length === 0) {
     process.stderr.write(
       `office: no ${flags.status} tasks (${all.length} task${all.length === 1 ? '' : 's'} in all; \`office list\` shows them)\n`,
@@ -125,7 +126,7 @@ export async function approveCommand(
     );
   }
   if (chosen.length === 0) {
-    process.stderr.write(`office: nothing in task ${taskId} is waiting for approval\n`);
+    note(`office: nothing in task ${taskId} is waiting for approval`);
     return EXIT.ok;
   }
   const at = new Date().toISOString();
@@ -137,6 +138,6 @@ export async function approveCommand(
     d.events.push({ at, type: 'approved', steps: chosen.map((a) => a.step_id) });
   });
   for (const a of chosen) process.stdout.write(`approved ${approvalLine(a)} (${a.risk})\n`);
-  process.stderr.write(`office: now run \`office resume ${taskId}\`\n`);
+  note(`office: now run \`office resume ${taskId}\``);
   return EXIT.ok;
 }

@@ -10,6 +10,8 @@ import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
 import { stdoutPathView } from '../path-view.js';
+import { withExclude } from '../exclude.js';
+import { isQuiet, note } from '../quiet.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
@@ -19,6 +21,8 @@ export interface TraceCommandOptions {
   format?: string;
   json?: boolean;
   maxFileBytes?: string;
+  /** --exclude: more gitignore-style rules for the index, on top of config code.exclude. */
+  exclude?: string[];
 }
 
 /** What the caller may supply: the workspace's code settings, and a service (tests, or one shared per process). */
@@ -40,7 +44,10 @@ export async function traceCommand(
   );
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
-  const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
+  const config = withExclude(
+    withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes),
+    opts.exclude,
+  );
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
   const result = await withIndexProgress((progress) =>
@@ -63,8 +70,8 @@ export async function workspaceCodeConfig(dir: string): Promise<OfficeConfig['co
 
 /** Files the index left out for size, on stderr as well: a `not_found` may be one of them. */
 export function reportTooLarge(stats: IndexStats): void {
-  const note = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
-  if (note) process.stderr.write(`office: ${note}\n`);
+  const skipped = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
+  if (skipped) note(`office: ${skipped}`);
 }
 
 export function codeService(config: OfficeConfig['code']): CodeIndexService {
@@ -102,7 +109,7 @@ function wholeNumber(value: string | undefined, flag: string, min: number, max: 
  * terminal: stdout carries the answer, and a pipe or CI log gets no bar.
  */
 export async function withIndexProgress<T>(query: (options: IndexOptions) => Promise<T>): Promise<T> {
-  if (!process.stderr.isTTY) return query({});
+  if (!process.stderr.isTTY || isQuiet()) return query({});
   const { default: progress } = await import('cli-progress');
   const bar = new progress.SingleBar(
     {
