@@ -313,7 +313,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-depth <n>', 'most calls on a path (default from config: 16)')
     .option(
       '--format <format>',
-      'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+      'text | json | mermaid | dot | html | vimgrep (default text; html: one self-contained page; vimgrep: file:line:col:text per hop)',
     )
     .option('--json', 'same as --format json')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCodeIndexService } from '../../code/code-service.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
+import { formatTraceVimgrep } from '../../code/format-vimgrep.js';
 import type { CodeIndexService, IndexOptions, IndexStats } from '../../code/service.js';
 import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { traceReportHtml } from '../../report/trace-report.js';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../config/load.js';
 import type { OfficeConfig } from '../../schemas/config.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
 import { stdoutPathView } from '../path-view.js';
+import { editorPathView, vimgrepOutput } from '../editor-output.js';
 import { withExclude } from '../exclude.js';
 import { isQuiet, note } from '../quiet.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
@@ -39,7 +41,7 @@ export async function traceCommand(
 ): Promise<ExitCode> {
   const format = chooseFormat(
     opts.json ? 'json' : opts.format,
-    [...traceFormats, 'html'] as const,
+    [...traceFormats, 'html', 'vimgrep'] as const,
     '--format',
   );
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
@@ -54,7 +56,11 @@ export async function traceCommand(
     service.trace({ dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) }, progress),
   );
   process.stdout.write(
-    format === 'html' ? traceReportHtml(result) : formatTrace(result, format, stdoutPathView(dir)),
+    format === 'html'
+      ? traceReportHtml(result)
+      : format === 'vimgrep'
+        ? vimgrepOutput(formatTraceVimgrep(result, editorPathView(dir)), result.notes)
+        : formatTrace(result, format, stdoutPathView(dir)),
   );
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);
