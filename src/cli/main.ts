@@ -1,7 +1,7 @@
 // Receptionist (CLI intake): parses the command line and hands each command to its module, loaded on demand,
 // so `office --version` and `office --help` load no parser, SDK or UI.
 import { statSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { captureSecrets } from '../config/secrets.js';
 import { EXIT, type ExitCode, OfficeError, UsageError } from '../errors.js';
 import { ignoreTerminalInterruptUnderLauncher } from './interrupts.js';
@@ -534,6 +534,16 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .action(async (opts) => {
       const { gcCommand } = await import('./commands/gc.js');
       done(await gcCommand(opts));
+    });
+
+  program
+    .command('completion')
+    .description('print a completion script for your shell (README: Editors and shells)')
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(program, shell));
+      done(EXIT.ok);
     });
 
   // `office` alone asks what there is: help on stdout, exit 0.
