@@ -171,7 +171,7 @@ export const searchCode = defineTool({
   name: 'search_code',
   description:
     'Search the text files under a directory for a regular expression (or literal text), line by line. ' +
-    'Honours .gitignore; skips binary files and files over max_file_bytes, and says which it skipped for size.',
+    'Honours .gitignore and the configured excludes; skips binary files and files over max_file_bytes, and says which it skipped for size.',
   risk: 'read',
   input: z.strictObject({
     pattern: z.string().min(1),
@@ -203,6 +203,8 @@ export const searchCode = defineTool({
     const rels = (
       await walkFiles(abs, {
         gitignoreFrom: ctx.workspace,
+        // config code.exclude (and --exclude): what is left out of the index is left out of search too.
+        exclude: ctx.config.code.exclude,
         skipBinary: true,
         maxFileBytes,
         onTooLarge: (file) => {

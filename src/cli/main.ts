@@ -1,9 +1,11 @@
 // Receptionist (CLI intake): parses the command line and hands each command to its module, loaded on demand,
 // so `office --version` and `office --help` load no parser, SDK or UI.
-import { Command, CommanderError, Option } from 'commander';
+import { statSync } from 'node:fs';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { captureSecrets } from '../config/secrets.js';
-import { EXIT, type ExitCode, OfficeError } from '../errors.js';
+import { EXIT, type ExitCode, OfficeError, UsageError } from '../errors.js';
 import { ignoreTerminalInterruptUnderLauncher } from './interrupts.js';
+import { setQuiet } from './quiet.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,31 @@ function collect(value: string, previous: string[] | undefined): string[] {
 const MAX_FILE_BYTES = '--max-file-bytes <size>';
 const MAX_FILE_BYTES_HELP =
   'leave out files larger than this (bytes, or 800k, 8m); default from config code.maxFileBytes: 2000000';
+
+const EXCLUDE = '--exclude <glob>';
+const EXCLUDE_HELP =
+  'leave out files matching this gitignore-style glob from indexing and search, on top of .gitignore and config code.exclude (repeatable)';
+
+/** The program's own options, accepted before or after the command: `office -C web trace a b`, `office trace a b -q`. */
+interface GlobalOptions {
+  readonly cd?: string;
+  readonly quiet?: boolean;
+  readonly color?: boolean;
+}
+
+/** `-C DIR`: everything from here on happens as if office had been started in DIR (as `git -C`, `make -C`). */
+function enterDirectory(dir: string): void {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`-C ${dir}: no such directory (give a folder to run in, e.g. -C ./web)`);
+  }
+  process.chdir(dir);
+}
+
+/** `--no-color` before any `--`: read before commander runs, so that help and chalk see it too. */
+export function colorTurnedOff(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--no-color');
+}
 
 function dirOption(): Option {
   return new Option(
@@ -76,6 +103,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   captureSecrets();
   const output = [quietOnClosedPipe(process.stdout, 'stdout'), quietOnClosedPipe(process.stderr, 'stderr')];
   ignoreTerminalInterruptUnderLauncher();
+  // --no-color is NO_COLOR for this process and what it starts (commander's help reads NO_COLOR itself).
+  if (colorTurnedOff(argv)) process.env.NO_COLOR = '1';
   await honourNoColor(process.env);
   let code: ExitCode = EXIT.ok;
   const done = (c: ExitCode) => {
@@ -86,10 +115,22 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       'Local-first developer CLI: decompose a request, plan, validate, approve, run tools, review, loop.',
     )
     .version(VERSION, '-v, --version')
+    .option('-C, --cd <dir>', 'run as if office was started in this folder')
+    .option(
+      '-q, --quiet',
+      'print only the answer: no progress, notes or hints on stderr (warnings and errors stay)',
+    )
+    .option('--no-color', 'no colour in any output (as NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', EXIT_HELP)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .hook('preAction', (command) => {
+      const global = command.opts<GlobalOptions>();
+      setQuiet(global.quiet === true);
+      if (global.cd !== undefined) enterDirectory(global.cd);
+    });
 
   program
     .command('run')
@@ -108,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--ci', 'never prompt: steps that need approval stop the task (exit 3); implied by CI=true')
     .option('--offline', 'use no model: templates, rules and deterministic review only')
     .option(
-      '--model <tier=provider:model>',
+      '-m, --model <tier=provider:model>',
       'override a tier for this run, e.g. medium=openai:gpt-4o-mini (repeatable)',
       collect,
     )
@@ -127,6 +168,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--priority <n>', 'with --queue: 1 (runs first) to 1000; default 100')
     .option('--no-wait', 'with --queue: print the task id once queued, do not wait')
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .action(async (words: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(words.join(' '), opts));
@@ -143,7 +185,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-iterations <n>', 'REVISE rounds per subtask')
     .option('--ci', 'never prompt')
     .option('--offline', 'use no model')
-    .option('--model <tier=provider:model>', 'override a tier for this run (repeatable)', collect)
+    .option('-m, --model <tier=provider:model>', 'override a tier for this run (repeatable)', collect)
     .option('--record-responses <file>', 'write every model exchange as JSON lines')
     .option('--approval <mode>', 'read-only | ask | auto-edit | full-auto (default from config: ask)')
     .option(
@@ -153,6 +195,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--replay-responses <file>', 'answer model calls from a recorded file')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .addOption(storeOption())
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .action(async (task: string, opts) => {
       const { resumeCommand } = await import('./commands/run.js');
       done(await resumeCommand(task, opts));
@@ -269,8 +312,15 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     });
   config
     .command('show')
-    .description('print the effective configuration, defaults included')
+    .description(
+      'print the effective configuration: defaults, under your user file, under the workspace file',
+    )
     .addOption(dirOption())
+    .option(
+      '--origin',
+      'each field with where its value comes from: default, user file, workspace file or env',
+    )
+    .option('--json', 'with --origin: print JSON')
     .action(async (opts) => {
       const { configShowCommand } = await import('./commands/config.js');
       done(await configShowCommand(opts));
@@ -286,12 +336,13 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--max-depth <n>', 'most calls on a path (default from config: 16)')
     .option(
       '--format <format>',
-      'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+      'text | json | mermaid | dot | html | vimgrep (default text; html: one self-contained page; vimgrep: file:line:col:text per hop)',
     )
     .option('--json', 'same as --format json')
     .option('--all-sites', 'list every call site of each hop (text shows the first and "+N more")')
     .option('--watch', 'answer again whenever a file of the tree changes, showing what changed; Ctrl-C stops')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .action(async (from: string, to: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       done(await traceCommand(from, to, opts));
@@ -314,7 +365,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       .option('--max-results <n>', `most ${direction} listed per symbol (default 200)`)
       .option(
         '--format <format>',
-        'text | json | mermaid | dot | html (default text; html: one self-contained page)',
+        'text | json | mermaid | dot | html | vimgrep (default text; html: one self-contained page; vimgrep: file:line:col:text per call)',
       )
       .option('--json', 'same as --format json')
       .option('--all-sites', 'list every call site of each link (text shows the first and "+N more")')
@@ -323,6 +374,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
         'answer again whenever a file of the tree changes, showing what changed; Ctrl-C stops',
       )
       .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+      .option(EXCLUDE, EXCLUDE_HELP, collect)
       .action(async (symbol: string, opts) => {
         const { callersCommand, calleesCommand } = await import('./commands/calls.js');
         done(await (direction === 'callers' ? callersCommand : calleesCommand)(symbol, opts));
@@ -335,6 +387,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .option('--dir <dir>', 'directory to index (default: .)')
     .option('--format <format>', 'json | dot (default json)')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .option(
       '--no-refine',
       'skip the TypeScript checker: only calls resolved without it (faster on large TS trees)',
@@ -350,6 +403,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .addOption(dirOption())
     .option('--format <format>', 'text | json | sarif | github (default text; github under GitHub Actions)')
     .option('--changed-since <ref>', 'check only rules that files changed since this git ref could affect')
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .action(async (opts) => {
       const { checkCommand } = await import('./commands/check.js');
       done(await checkCommand(opts));
@@ -369,6 +423,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--sandbox <mode>', 'auto | bwrap | process: how run_task commands are isolated')
     .option('--offline', 'run_task uses no model')
+    .option(EXCLUDE, EXCLUDE_HELP, collect)
     .action(async (opts) => {
       const { mcpCommand } = await import('./commands/mcp.js');
       done(await mcpCommand(opts));
@@ -558,6 +613,16 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     .action(async (opts) => {
       const { gcCommand } = await import('./commands/gc.js');
       done(await gcCommand(opts));
+    });
+
+  program
+    .command('completion')
+    .description('print a completion script for your shell (README: Editors and shells)')
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(program, shell));
+      done(EXIT.ok);
     });
 
   // `office` alone asks what there is: help on stdout, exit 0.

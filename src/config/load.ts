@@ -1,11 +1,15 @@
-// Configuration loader: reads .office.config.json (comments allowed), checks it against the one schema,
-// and names the field that is wrong.
+// Configuration loader: reads the user file ($XDG_CONFIG_HOME/office/config.json) and the workspace's
+// .office.config.json (comments allowed), checks each against its schema naming the file and the field that is
+// wrong, and merges them: the workspace file wins field by field.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, type OfficeConfig } from '../schemas/config.js';
+import { configSchema, type OfficeConfig, userConfigSchema } from '../schemas/config.js';
+import { type ConfigLayer, mergeLayers } from './layers.js';
+import { userConfigPath, workspaceOnlyHint } from './user-config.js';
 
 export const CONFIG_FILE = '.office.config.json';
 
@@ -17,23 +21,40 @@ function lineOf(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
 
-/** Parses config text; errors name the file, the field (or line) and what to do. */
-export function parseConfig(text: string, path: string): OfficeConfig {
+/** A field the user file may not hold, with where it goes instead. */
+function userFileHint(path: readonly PropertyKey[], key: string): string | undefined {
+  if (path.length === 0 && key in configSchema.shape) return workspaceOnlyHint(key);
+  if (path.length === 1 && path[0] === 'approval' && key === 'rules')
+    return workspaceOnlyHint('approval.rules');
+  return undefined;
+}
+
+/**
+ * The JSON of a config file, checked against `schema` but without defaults filled in (so that layers can be
+ * merged); errors name the file, the field (or line) and what to do.
+ */
+function checkedJson(
+  text: string,
+  path: string,
+  schema: z.ZodType,
+  options: { fix: string; hint?: typeof userFileHint },
+): Record<string, unknown> {
   const errors: ParseError[] = [];
-  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true }) ?? {};
   const first = errors[0];
   if (first) {
     throw new ConfigError(
-      `${path}: not valid JSON at line ${lineOf(text, first.offset)} (${printParseErrorCode(first.error)}). Fix it, or run \`office config init --force\` for a fresh one.`,
+      `${path}: not valid JSON at line ${lineOf(text, first.offset)} (${printParseErrorCode(first.error)}). ${options.fix}`,
     );
   }
-  const parsed = configSchema.safeParse(json ?? {});
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const field = issue.path.join('.') || '(top level)';
       if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length > 0 ? ` in ${issue.path.join('.')}` : '';
-        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}`;
+        const hints = issue.keys.flatMap((k) => options.hint?.(issue.path, k) ?? []);
+        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}${hints.length > 0 ? ` (${hints.join('; ')})` : ''}`;
       }
       return `field "${field}": ${issue.message}`;
     });
@@ -41,16 +62,60 @@ export function parseConfig(text: string, path: string): OfficeConfig {
       `${path}: ${lines.join('; ')}. See \`office config show\` for every field and its default.`,
     );
   }
-  return parsed.data;
+  return json as Record<string, unknown>;
 }
 
-/** The workspace's configuration, or the defaults when there is no file. */
+const WORKSPACE_FIX = 'Fix it, or run `office config init --force` for a fresh one.';
+
+/** Parses workspace config text; errors name the file, the field (or line) and what to do. */
+export function parseConfig(text: string, path: string): OfficeConfig {
+  return configSchema.parse(checkedJson(text, path, configSchema, { fix: WORKSPACE_FIX }));
+}
+
+/** Parses user config text (models, approval.mode, telemetry only); errors name the file and the field. */
+export function parseUserConfig(text: string, path: string): Record<string, unknown> {
+  return checkedJson(text, path, userConfigSchema, { fix: 'Fix it or remove it.', hint: userFileHint });
+}
+
+export interface LoadedConfig {
+  readonly config: OfficeConfig;
+  /** The workspace file, and whether it exists. */
+  readonly path: string;
+  readonly exists: boolean;
+  /** The user file, and whether it exists. */
+  readonly user: { readonly path: string; readonly exists: boolean };
+  /** The files read, user first: what `office config show --origin` names. */
+  readonly layers: readonly ConfigLayer[];
+}
+
+/**
+ * The configuration of a workspace: the defaults, under the user file (when there is one), under the workspace
+ * file (when there is one). `userPath` is for tests; by default the XDG location from the environment.
+ */
 export async function loadConfig(
   workspace: string,
-): Promise<{ config: OfficeConfig; path: string; exists: boolean }> {
+  options: { readonly userPath?: string } = {},
+): Promise<LoadedConfig> {
   const path = configPath(workspace);
-  if (!existsSync(path)) return { config: configSchema.parse({}), path, exists: false };
-  return { config: parseConfig(await readFile(path, 'utf8'), path), path, exists: true };
+  const userPath = options.userPath ?? userConfigPath();
+  const layers: ConfigLayer[] = [];
+  const userExists = existsSync(userPath);
+  if (userExists) {
+    const text = await readFile(userPath, 'utf8');
+    layers.push({ origin: 'user', source: userPath, data: parseUserConfig(text, userPath) });
+  }
+  const exists = existsSync(path);
+  if (exists) {
+    const text = await readFile(path, 'utf8');
+    layers.push({
+      origin: 'workspace',
+      source: path,
+      data: checkedJson(text, path, configSchema, { fix: WORKSPACE_FIX }),
+    });
+  }
+  // Each file is valid alone and objects merge field by field, so the merge is valid too.
+  const config = configSchema.parse(mergeLayers(layers));
+  return { config, path, exists, user: { path: userPath, exists: userExists }, layers };
 }
 
 /** The commented default written by `office config init`. */
@@ -58,6 +123,7 @@ export function defaultConfigText(): string {
   const d = configSchema.parse({});
   const j = (v: unknown) => JSON.stringify(v);
   return `// office configuration. Comments are allowed. Every field is optional; \`office config show\` prints the effective values.
+// Your own defaults for every project (models, approval mode, telemetry) can go in ~/.config/office/config.json.
 {
   // REVISE rounds per subtask before the task goes to the dead-letter queue.
   "maxIterations": ${d.maxIterations},
@@ -75,7 +141,8 @@ export function defaultConfigText(): string {
       "large": ${j(d.models.tiers.large)},
       "embed": ${j(d.models.tiers.embed)}
     },
-    // Hosts; the environment (OLLAMA_HOST, OPENAI_BASE_URL, GEMINI_BASE_URL) overrides these. Keys come only from the environment.
+    // Hosts; the environment (OLLAMA_HOST, OPENAI_BASE_URL, GEMINI_BASE_URL) overrides these. Keys come only from the
+    // environment, from the variable "apiKeyEnv" names (default OPENAI_API_KEY, GEMINI_API_KEY or GOOGLE_API_KEY).
     "providers": { "ollama": {}, "openai": {}, "gemini": {} },
     "timeoutMs": ${d.models.timeoutMs},
     // Spending limits in US dollars (and tokens per task); a call that would pass one is refused.

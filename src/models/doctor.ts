@@ -4,7 +4,7 @@ import { type ModelsConfig, type Tier, tierNames } from '../schemas/config.js';
 import { createProvider } from './providers/create.js';
 import { classifyFailure } from './providers/http.js';
 import { type ProviderName, providerNames } from './providers/provider.js';
-import { candidatesFor, type Env, hasKey, resolveProviderSettings } from './settings.js';
+import { candidatesFor, type Env, hasKey, keyVariable, resolveProviderSettings } from './settings.js';
 
 export interface ProviderProbe {
   readonly provider: ProviderName;
@@ -64,7 +64,7 @@ export async function probeProviders(
           return {
             candidate: c.id,
             usable: false,
-            reason: `no ${c.provider === 'openai' ? 'OPENAI_API_KEY' : 'GEMINI_API_KEY'}`,
+            reason: `no ${keyVariable(c.provider, config.models)}`,
           };
         }
         if (!p.reachable)

@@ -27,6 +27,7 @@ import {
   type Env,
   hasKey,
   parseTierOverrides,
+  missingKeyReason,
   resolveProviderSettings,
   type TierOverrides,
 } from './settings.js';
@@ -221,8 +222,7 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
       const hit = await each.cached(svc, base, candidate);
       if (hit !== undefined) return { ok: true, value: hit, calls };
       if (!replay && !hasKey(settings, candidate.provider)) {
-        const reason =
-          candidate.provider === 'openai' ? 'no OPENAI_API_KEY' : 'no GEMINI_API_KEY (or GOOGLE_API_KEY)';
+        const reason = missingKeyReason(candidate.provider, models);
         await svc.log(recordOf(base, timing.now(), 'skipped', { error: reason }));
         failures.push(`${candidate.id}: ${reason}`);
         continue;

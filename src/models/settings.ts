@@ -24,8 +24,10 @@ export function resolveProviderSettings(models: ModelsConfig, env: Env): Provide
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const openaiKey = get('OPENAI_API_KEY');
-  const geminiKey = get('GEMINI_API_KEY') ?? get('GOOGLE_API_KEY');
+  const openaiKey = get(models.providers.openai.apiKeyEnv);
+  const geminiVariable = models.providers.gemini.apiKeyEnv;
+  const geminiKey =
+    get(geminiVariable) ?? (geminiVariable === 'GEMINI_API_KEY' ? get('GOOGLE_API_KEY') : undefined);
   return {
     ollama: {
       host: withScheme(get('OLLAMA_HOST') ?? models.providers.ollama.host ?? DEFAULT_HOSTS.ollama),
@@ -42,11 +44,17 @@ export function resolveProviderSettings(models: ModelsConfig, env: Env): Provide
   };
 }
 
-/** The environment variable a cloud provider's key comes from (for messages; never the key itself). */
-export function keyVariable(provider: ProviderName): string | undefined {
-  if (provider === 'openai') return 'OPENAI_API_KEY';
-  if (provider === 'gemini') return 'GEMINI_API_KEY';
+/** The environment variable a cloud provider's key comes from (config `apiKeyEnv`; for messages, never the key). */
+export function keyVariable(provider: ProviderName, models: ModelsConfig): string | undefined {
+  if (provider === 'openai') return models.providers.openai.apiKeyEnv;
+  if (provider === 'gemini') return models.providers.gemini.apiKeyEnv;
   return undefined;
+}
+
+/** Why a cloud candidate is skipped without a key: "no OPENAI_API_KEY", naming the variable office reads. */
+export function missingKeyReason(provider: ProviderName, models: ModelsConfig): string {
+  const variable = keyVariable(provider, models) ?? '';
+  return variable === 'GEMINI_API_KEY' ? 'no GEMINI_API_KEY (or GOOGLE_API_KEY)' : `no ${variable}`;
 }
 
 export function hasKey(settings: ProviderSettings, provider: ProviderName): boolean {

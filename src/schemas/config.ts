@@ -1,6 +1,7 @@
 // Configuration (`.office.config.json`): one strict schema, so a wrong or misspelt field is named, not ignored.
 import { z } from 'zod';
 import { queueUrlSchema, storeUrlSchema, workerConfigSchema } from './backends.js';
+import { isSecretEnvName } from '../util/redact.js';
 import { checksSchema } from './checks.js';
 import { mcpServersSchema } from './mcp-servers.js';
 import { type Risk, risks } from './risks.js';
@@ -17,6 +18,18 @@ const candidate = z
 
 export const tierNames = ['small', 'medium', 'large', 'embed'] as const;
 export type Tier = (typeof tierNames)[number];
+
+/**
+ * The name of the environment variable a cloud key is read from. Only a name office treats as a secret is accepted,
+ * because office keeps those (and only those) out of every command and child process it runs.
+ */
+const keyVariable = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'write the name of an environment variable, e.g. "WORK_OPENAI_API_KEY"')
+  .refine(
+    isSecretEnvName,
+    'name a variable ending in _KEY or _TOKEN (or containing SECRET): office keeps only those out of the commands it runs',
+  );
 
 const price = z.strictObject({
   /** US dollars per million input tokens. */
@@ -51,8 +64,13 @@ export const modelsConfigSchema = z.strictObject({
           contextWindow: z.record(z.string(), z.int().min(2_048)).default({}),
         })
         .prefault({}),
-      openai: z.strictObject({ baseUrl: z.url().optional() }).prefault({}),
-      gemini: z.strictObject({ baseUrl: z.url().optional() }).prefault({}),
+      openai: z
+        .strictObject({ baseUrl: z.url().optional(), apiKeyEnv: keyVariable.default('OPENAI_API_KEY') })
+        .prefault({}),
+      /** GOOGLE_API_KEY is read too while apiKeyEnv is the default GEMINI_API_KEY. */
+      gemini: z
+        .strictObject({ baseUrl: z.url().optional(), apiKeyEnv: keyVariable.default('GEMINI_API_KEY') })
+        .prefault({}),
     })
     .prefault({}),
   /** Per-call timeout in milliseconds. */
@@ -169,4 +187,16 @@ export const configSchema = z.strictObject({
 });
 
 export type OfficeConfig = z.infer<typeof configSchema>;
+
+/**
+ * The user-level file ($XDG_CONFIG_HOME/office/config.json): what is a person's rather than a project's — models
+ * (tiers, hosts, the variables keys are read from, budgets), the approval mode, telemetry. It sits under the
+ * workspace's .office.config.json, which wins field by field.
+ */
+export const userConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  models: modelsConfigSchema.optional(),
+  approval: z.strictObject({ mode: z.enum(approvalModes) }).optional(),
+  telemetry: telemetryConfigSchema.optional(),
+});
 export type ModelsConfig = z.infer<typeof modelsConfigSchema>;

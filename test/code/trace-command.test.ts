@@ -60,7 +60,7 @@ describe('traceCommand', () => {
     );
     await expect(traceCommand('a', 'b', { dir, maxDepth: '0' }, deps())).rejects.toThrow(UsageError);
     await expect(traceCommand('a', 'b', { dir, format: 'svg' }, deps())).rejects.toThrow(
-      '--format must be one of text, json, mermaid, dot, html (got "svg").',
+      '--format must be one of text, json, mermaid, dot, html, vimgrep (got "svg").',
     );
     await expect(traceCommand('a', 'b', { dir: join(dir, 'missing') }, deps())).rejects.toThrow(UsageError);
   });

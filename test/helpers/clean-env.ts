@@ -15,12 +15,18 @@ export const PROVIDER_VARIABLES = [
   'GOOGLE_API_KEY',
 ] as const;
 
+/**
+ * Where office looks for the user's own config in tests: a folder that never exists, so the developer's
+ * ~/.config/office/config.json is never read (a test that wants a user file sets XDG_CONFIG_HOME itself).
+ */
+export const NO_USER_CONFIG = '/nonexistent/office-tests/no-user-config';
+
 /** What a child process may take from the test's environment: enough to find programs and a temp folder. */
 const PASSED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ'] as const;
 
 /**
  * The environment for an `office` child: the allowlisted variables, no colour, debug output on, Ollama pointed
- * where nothing answers and no cloud key; `extra` (a test's fakes and keys) goes on top.
+ * where nothing answers, no cloud key and no user config file; `extra` (a test's fakes and keys) goes on top.
  */
 export function officeEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -28,11 +34,19 @@ export function officeEnv(extra: Readonly<Record<string, string>> = {}): Record<
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  return { ...env, NO_COLOR: '1', OFFICE_DEBUG: '1', OLLAMA_HOST: NO_OLLAMA, ...extra };
+  return {
+    ...env,
+    NO_COLOR: '1',
+    OFFICE_DEBUG: '1',
+    OLLAMA_HOST: NO_OLLAMA,
+    XDG_CONFIG_HOME: NO_USER_CONFIG,
+    ...extra,
+  };
 }
 
-/** Removes the provider variables from this process and points Ollama where nothing answers. */
+/** Removes the provider variables from this process, points Ollama where nothing answers, and hides the user's config. */
 export function scrubProcessEnv(): void {
   for (const name of PROVIDER_VARIABLES) delete process.env[name];
   process.env.OLLAMA_HOST = NO_OLLAMA;
+  process.env.XDG_CONFIG_HOME = NO_USER_CONFIG;
 }

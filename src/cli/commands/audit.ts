@@ -5,6 +5,7 @@ import { EXIT, type ExitCode, TaskNotFound, UsageError } from '../../errors.js';
 import { openWorkspace, type Workspace } from '../wiring.js';
 import { clip } from '../../util/clip.js';
 import { formatLocal } from '../../util/dates.js';
+import { note } from '../quiet.js';
 
 interface Flags {
   readonly dir?: string;
@@ -18,10 +19,10 @@ export async function auditShowCommand(flags: Flags & { task?: string }): Promis
   const taskId = flags.task === undefined ? undefined : await auditTaskId(ws, all, flags.task);
   const entries = taskId === undefined ? all : all.filter((e) => e.task_id === taskId);
   if (entries.length === 0) {
-    process.stderr.write(
+    note(
       taskId === undefined
-        ? `office: the audit trail is empty (${ws.audit.where}); approvals and tool runs are recorded as tasks run\n`
-        : `office: no audit entries for task ${taskId}\n`,
+        ? `office: the audit trail is empty (${ws.audit.where}); approvals and tool runs are recorded as tasks run`
+        : `office: no audit entries for task ${taskId}`,
     );
     return EXIT.ok;
   }

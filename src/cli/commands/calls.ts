@@ -4,10 +4,13 @@ import { resolve } from 'node:path';
 import { treeFacts } from '../../code/answer-changes.js';
 import { indexRoot } from '../../code/indexer.js';
 import { MAX_TREE_DEPTH, type NeighboursResult } from '../../code/service.js';
+import { formatNeighboursVimgrep } from '../../code/format-vimgrep.js';
 import { formatTree, treeFormats } from '../../code/tree-format.js';
 import { type ExitCode, exitCodeForAnswer } from '../../errors.js';
 import { callTreeReportHtml } from '../../report/call-tree-report.js';
 import { withMaxFileBytes } from '../../util/too-large.js';
+import { editorPathView, vimgrepOutput } from '../editor-output.js';
+import { withExclude } from '../exclude.js';
 import { stdoutPathView } from '../path-view.js';
 import { printRound, watchAnswers } from '../watch.js';
 import {
@@ -31,6 +34,8 @@ export interface CallsCommandOptions {
   allSites?: boolean;
   watch?: boolean;
   maxFileBytes?: string;
+  /** --exclude: more gitignore-style rules for the index, on top of config code.exclude. */
+  exclude?: string[];
 }
 
 /** Levels of the tree when --depth is not given. */
@@ -52,14 +57,17 @@ async function callsCommand(
 ): Promise<ExitCode> {
   const format = chooseFormat(
     opts.json ? 'json' : opts.format,
-    [...treeFormats, 'html'] as const,
+    [...treeFormats, 'html', 'vimgrep'] as const,
     '--format',
   );
   if (opts.watch) refuseDiagramWatch(format);
   const depth = wholeNumber(opts.depth, '--depth', 1, MAX_TREE_DEPTH) ?? DEFAULT_TREE_DEPTH;
   const maxResults = wholeNumber(opts.maxResults, '--max-results', 1, 10_000);
   const dir = resolve(opts.dir ?? '.');
-  const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
+  const config = withExclude(
+    withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes),
+    opts.exclude,
+  );
   const service = deps.service ?? codeService(config);
   const limits = { depth, ...(maxResults !== undefined ? { maxResults } : {}) };
   const ask = (signal?: AbortSignal): Promise<NeighboursResult> =>
@@ -86,7 +94,11 @@ async function callsCommand(
   }
   const result = await ask();
   process.stdout.write(
-    format === 'html' ? callTreeReportHtml(result) : formatTree(result, format, show, sites),
+    format === 'html'
+      ? callTreeReportHtml(result)
+      : format === 'vimgrep'
+        ? vimgrepOutput(formatNeighboursVimgrep(result, editorPathView(dir)), result.notes)
+        : formatTree(result, format, show, sites),
   );
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);

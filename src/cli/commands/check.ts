@@ -14,6 +14,7 @@ import type { CodeIndexService, IndexStats } from '../../code/service.js';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, EXIT, type ExitCode } from '../../errors.js';
 import { isInside } from '../../util/workspace.js';
+import { withExclude } from '../exclude.js';
 import { workspaceRoot } from '../workspace-root.js';
 import { chooseFormat, codeService, reportTooLarge, withIndexProgress } from './trace.js';
 
@@ -25,6 +26,8 @@ export interface CheckCommandOptions {
   dir?: string;
   format?: string;
   changedSince?: string;
+  /** --exclude: more gitignore-style rules for the index, on top of config code.exclude. */
+  exclude?: string[];
 }
 
 export interface CheckCommandDeps {
@@ -55,7 +58,7 @@ export async function checkCommand(
   const changes = opts.changedSince !== undefined ? await changedSince(root, opts.changedSince) : undefined;
 
   const started = performance.now();
-  const service = deps.service ?? codeService(config.code);
+  const service = deps.service ?? codeService(withExclude(config.code, opts.exclude));
   let indexStats: IndexStats | undefined;
   const graph = await withIndexProgress((progress) =>
     service.graph(root, {

@@ -1,9 +1,11 @@
-// `office config init|validate|show`.
+// `office config init|validate|show`: the workspace file, the user file under it, and where each value comes from.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { configPath, defaultConfigText, loadConfig } from '../../config/load.js';
 import { ConfigError, EXIT, type ExitCode, UsageError } from '../../errors.js';
 import { configSchema } from '../../schemas/config.js';
+import { envLayer, type FieldOrigin, fieldOrigins } from '../../config/layers.js';
+import { officeEnv } from '../../config/secrets.js';
 import { workspaceRoot } from '../workspace-root.js';
 
 function rootOf(dir: string | undefined): Promise<string> {
@@ -21,21 +23,36 @@ export async function configInitCommand(flags: { dir?: string; force?: boolean }
 }
 
 export async function configValidateCommand(flags: { dir?: string }): Promise<ExitCode> {
-  const { path, exists } = await loadConfig(await rootOf(flags.dir));
+  const { path, exists, user } = await loadConfig(await rootOf(flags.dir));
+  if (user.exists) process.stdout.write(`${user.path} is valid\n`);
   process.stdout.write(
     exists ? `${path} is valid\n` : `no ${path}; the defaults apply (\`office config init\` writes them)\n`,
   );
   return EXIT.ok;
 }
 
+export interface ConfigShowFlags {
+  dir?: string;
+  /** Each field with where its value comes from, instead of the JSON. */
+  origin?: boolean;
+  json?: boolean;
+}
+
 /**
- * The effective configuration. When the file is invalid, says what is wrong (the fields, on stderr) and still
+ * The effective configuration. When a file is invalid, says what is wrong (the fields, on stderr) and still
  * prints every field with its default, which is what the error message sends people here for; exit 2.
  */
-export async function configShowCommand(flags: { dir?: string }): Promise<ExitCode> {
+export async function configShowCommand(flags: ConfigShowFlags): Promise<ExitCode> {
   try {
-    const { config } = await loadConfig(await rootOf(flags.dir));
-    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    const loaded = await loadConfig(await rootOf(flags.dir));
+    if (flags.origin) {
+      const origins = fieldOrigins(loaded.config, [...loaded.layers, envLayer(officeEnv())]);
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ fields: origins }, null, 2)}\n` : originsText(origins),
+      );
+    } else {
+      process.stdout.write(`${JSON.stringify(loaded.config, null, 2)}\n`);
+    }
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -45,4 +62,23 @@ export async function configShowCommand(flags: { dir?: string }): Promise<ExitCo
     process.stdout.write(`${JSON.stringify(configSchema.parse({}), null, 2)}\n`);
     return err.exitCode;
   }
+}
+
+const ORIGIN_LABEL = {
+  default: 'default',
+  user: 'user file',
+  workspace: 'workspace file',
+  env: 'env',
+} as const;
+
+/** One line per field: `field = value`, then where it came from, aligned. */
+function originsText(origins: readonly FieldOrigin[]): string {
+  const rows = origins.map((o) => [`${o.field} = ${JSON.stringify(o.value)}`, o] as const);
+  const width = Math.min(72, Math.max(...rows.map(([left]) => left.length)));
+  return rows
+    .map(
+      ([left, o]) =>
+        `${left.padEnd(width)}  ${ORIGIN_LABEL[o.origin]}${o.source !== undefined ? ` ${o.source}` : ''}\n`,
+    )
+    .join('');
 }

@@ -4,13 +4,14 @@ import { driveTask, type RunFlags } from './run.js';
 import { openWorkspace } from '../wiring.js';
 import { clip } from '../../util/clip.js';
 import { formatLocal, formatWhen } from '../../util/dates.js';
+import { note } from '../quiet.js';
 
 export async function dlqListCommand(flags: { dir?: string; json?: boolean }): Promise<ExitCode> {
   const ws = await openWorkspace(flags.dir);
   const { entries, problems } = await ws.store.listDeadLetters();
   for (const p of problems) process.stderr.write(`office: ${p.message}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify({ entries }, null, 2)}\n`);
-  else if (entries.length === 0) process.stderr.write('office: the dead-letter queue is empty\n');
+  else if (entries.length === 0) note('office: the dead-letter queue is empty');
   else
     for (const e of entries)
       process.stdout.write(`${e.task_id}  ${formatWhen(e.at)}  ${clip(e.request, 200)}\n    ${e.reason}\n`);

@@ -25,14 +25,17 @@ const PROBE_TIMEOUT_MS = 2_000;
 const MODELS_SHOWN = 8;
 
 type ConfigState =
-  | { readonly status: 'valid' | 'absent'; readonly path: string }
+  | { readonly status: 'valid' | 'absent'; readonly path: string; readonly user?: string }
   | { readonly status: 'invalid'; readonly path: string; readonly error: string };
 
 /** The configuration, or the defaults with the error when the file is broken (doctor reports the rest anyway). */
 async function readConfig(root: string): Promise<{ config: OfficeConfig; state: ConfigState }> {
   try {
-    const { config, path, exists } = await loadConfig(root);
-    return { config, state: { status: exists ? 'valid' : 'absent', path } };
+    const { config, path, exists, user } = await loadConfig(root);
+    return {
+      config,
+      state: { status: exists ? 'valid' : 'absent', path, ...(user.exists ? { user: user.path } : {}) },
+    };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return {
@@ -83,7 +86,7 @@ async function doctorReport(root: string) {
     workspace: root,
     config: state.status === 'invalid' ? { ...state, error: scrub(state.error) } : state,
     models: {
-      providers: models.providers.map((p) => providerJson(p, scrub)),
+      providers: models.providers.map((p) => providerJson(p, config.models, scrub)),
       tiers: models.tiers,
       usable_tiers: tierNames.filter((t) => models.tiers[t].some((c) => c.usable)),
     },
@@ -109,8 +112,8 @@ async function doctorReport(root: string) {
   };
 }
 
-function providerJson(p: ProviderProbe, scrub: (s: string) => string) {
-  const variable = keyVariable(p.provider);
+function providerJson(p: ProviderProbe, modelsConfig: OfficeConfig['models'], scrub: (s: string) => string) {
+  const variable = keyVariable(p.provider, modelsConfig);
   return {
     provider: p.provider,
     host: p.host,
@@ -143,6 +146,7 @@ function doctorText(report: Report): string[] {
       `${label('config')}${c.path}: not present, the defaults apply (\`office config init\` writes one)`,
     );
   }
+  if (c.status !== 'invalid' && c.user) lines.push(`${indent}under your user file ${c.user}: valid`);
 
   lines.push('', `models     (each provider probed for up to ${PROBE_TIMEOUT_MS / 1000} s)`);
   for (const p of report.models.providers) lines.push(`  ${p.provider.padEnd(8)} ${providerText(p)}`);

@@ -10,6 +10,7 @@ import { warmCodeIndex } from '../../mcp/warm-index.js';
 import { approvalModes } from '../../schemas/config.js';
 import { loadTools } from '../../tools/registry.js';
 import type { ApprovalMode } from '../safety.js';
+import { withExclude } from '../exclude.js';
 import { openWorkspace } from '../wiring.js';
 
 export interface McpFlags {
@@ -19,6 +20,8 @@ export interface McpFlags {
   readonly approval?: string;
   readonly sandbox?: string;
   readonly offline?: boolean;
+  /** --exclude: more gitignore-style rules for the index and search_code, on top of config code.exclude. */
+  readonly exclude?: readonly string[];
 }
 
 const VERSION = '0.1.0';
@@ -78,7 +81,11 @@ export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
   if (flags.host !== undefined && port === undefined) throw new UsageError('--host goes with --http PORT');
   const host = flags.host ?? '127.0.0.1';
 
-  const ws = await openWorkspace(flags.dir);
+  const opened = await openWorkspace(flags.dir);
+  const ws = {
+    ...opened,
+    config: { ...opened.config, code: withExclude(opened.config.code, flags.exclude) },
+  };
   const { registry: builtins, problems } = await loadTools({ workspace: ws.root, plugins: [] });
   for (const p of problems) process.stderr.write(`office: ${p}\n`);
   // One code index for the life of the server, shared by the code tools and the steps of run_task.

@@ -8,6 +8,7 @@ import { createModelRouter } from '../../models/router.js';
 import { writeFileAtomic } from '../../util/files.js';
 import { redactingRouter } from '../safety.js';
 import { openWorkspace, type Workspace } from '../wiring.js';
+import { note } from '../quiet.js';
 
 interface Flags {
   readonly dir?: string;
@@ -45,8 +46,8 @@ export async function memoryListCommand(flags: Flags & { kind?: string }): Promi
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ entries: entries.map(entryJson) }, null, 2)}\n`);
   } else if (entries.length === 0) {
-    process.stderr.write(
-      `office: plan memory is empty${kind ? ` of ${kind} entries` : ''}; it fills as \`office run\` plans with a model, and with \`office feedback\`\n`,
+    note(
+      `office: plan memory is empty${kind ? ` of ${kind} entries` : ''}; it fills as \`office run\` plans with a model, and with \`office feedback\``,
     );
   } else {
     for (const e of entries) process.stdout.write(`${entryLine(e)}\n`);
@@ -70,10 +71,10 @@ export async function memorySearchCommand(
     const rows = hits.map((h) => ({ score: Number(h.score.toFixed(4)), ...entryJson(h.entry) }));
     process.stdout.write(`${JSON.stringify({ model, hits: rows }, null, 2)}\n`);
   } else if (hits.length === 0) {
-    process.stderr.write(`office: nothing in plan memory is like "${text}" (compared by ${model})\n`);
+    note(`office: nothing in plan memory is like "${text}" (compared by ${model})`);
   } else {
     for (const h of hits) process.stdout.write(`${h.score.toFixed(2)}  ${entryLine(h.entry)}\n`);
-    process.stderr.write(`office: compared by ${model}\n`);
+    note(`office: compared by ${model}`);
   }
   return EXIT.ok;
 }
@@ -106,7 +107,7 @@ export async function memoryExportCommand(flags: { dir?: string; output?: string
   } else {
     const path = resolve(flags.output);
     await writeFileAtomic(path, text);
-    process.stderr.write(`office: wrote ${entries.length} memory entries to ${path}\n`);
+    note(`office: wrote ${entries.length} memory entries to ${path}`);
   }
   return EXIT.ok;
 }

@@ -7,6 +7,7 @@ import { pendingSteps } from '../../mcp/run-task.js';
 import { taskReportHtml } from '../../report/task-report.js';
 import { loadTools } from '../../tools/registry.js';
 import { openWorkspace } from '../wiring.js';
+import { note } from '../quiet.js';
 
 export async function reportCommand(
   task: string,
@@ -23,7 +24,7 @@ export async function reportCommand(
   const html = taskReportHtml(doc, pending, trace);
   if (flags.output) {
     await writeFile(resolve(flags.output), html);
-    process.stderr.write(`office: wrote ${resolve(flags.output)}\n`);
+    note(`office: wrote ${resolve(flags.output)}`);
   } else process.stdout.write(html);
   return EXIT.ok;
 }

@@ -19,6 +19,8 @@ import type { ShowPath } from '../../code/format.js';
 import { exitCodeForTask, taskResultJson } from '../task-view.js';
 import { buildDeps, openWorkspace, type RunDeps, type Workspace } from '../wiring.js';
 import { withMaxFileBytes } from '../../util/too-large.js';
+import { withExclude } from '../exclude.js';
+import { isQuiet, note } from '../quiet.js';
 import { isInside } from '../../util/workspace.js';
 
 export interface RunFlags {
@@ -44,6 +46,8 @@ export interface RunFlags {
   readonly priority?: string;
   /** --no-wait with --queue. */
   readonly wait?: boolean;
+  /** --exclude: more gitignore-style rules for search and the code index (on top of config code.exclude). */
+  readonly exclude?: readonly string[];
 }
 
 /** --store and --queue as openWorkspace takes them (`--queue` alone means: the configured queue). */
@@ -77,7 +81,7 @@ function reporterFor(flags: RunFlags): Reporter {
     throw new UsageError(`--output takes "text" or "stream-json", not "${flags.output}"`);
   }
   if (flags.output === 'stream-json') return streamJsonReporter();
-  if (flags.json) return process.stderr.isTTY ? plainReporter() : silentReporter;
+  if (flags.json || isQuiet()) return process.stderr.isTTY && !isQuiet() ? plainReporter() : silentReporter;
   return plainReporter();
 }
 
@@ -119,7 +123,7 @@ export async function driveTask(
     | { readonly request: string },
 ): Promise<ExitCode> {
   const maxIterations = parseMaxIterations(flags.maxIterations);
-  const code = withMaxFileBytes(workspace.config.code, flags.maxFileBytes);
+  const code = withExclude(withMaxFileBytes(workspace.config.code, flags.maxFileBytes), flags.exclude);
   const ws: Workspace = { ...workspace, config: { ...workspace.config, code } };
   const approvalMode = parseChoice('--approval', flags.approval, approvalModes);
   const sandboxMode = parseChoice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
@@ -130,8 +134,9 @@ export async function driveTask(
   };
   const { signal, dispose } = interruptOnSigint(notice);
   // CI=true (or CONTINUOUS_INTEGRATION) counts as --ci even on a terminal: nobody is there to answer a prompt.
+  // -q too: the terminal UI is all progress, and the answer is all -q asks for.
   const interactive = Boolean(
-    process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json && !isInCi,
+    process.stdin.isTTY && process.stderr.isTTY && !flags.ci && !flags.json && !isQuiet() && !isInCi,
   );
   // The terminal UI only for a person at a terminal; its import alone costs most of a second.
   const ui =
@@ -183,7 +188,7 @@ export async function driveTask(
     await ui?.close();
     const doc = await ws.store.read(taskId);
     if (!flags.json && flags.output !== 'stream-json' && doc.model_calls.length > 0) {
-      process.stderr.write(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}\n`);
+      note(`office: ${formatUsageLine(summarizeUsage(doc.model_calls))}`);
     }
     const tools = deps.tools;
     return printOutcome(doc, flags, (d) => renderResult(d, tools, stdoutPathView(ws.root)));
@@ -281,7 +286,7 @@ export async function resumeCommand(task: string, flags: RunFlags): Promise<Exit
   const taskId = await ws.store.resolveId(task);
   const doc = await ws.store.read(taskId);
   if (doc.status === 'succeeded') {
-    process.stderr.write(`office: task ${taskId} already succeeded; nothing to resume\n`);
+    note(`office: task ${taskId} already succeeded; nothing to resume`);
     return printOutcome(doc, flags, () => undefined);
   }
   if (doc.status === 'dead_lettered') {

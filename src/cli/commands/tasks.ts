@@ -6,6 +6,7 @@ import { type ApprovalRecord, type TaskDocument, taskStatuses } from '../../sche
 import { asSeen, exitCodeForTask, taskLine, taskResultJson, taskStatusText } from '../task-view.js';
 import type { Workspace } from '../wiring.js';
 import { openWorkspace } from '../wiring.js';
+import { note } from '../quiet.js';
 
 interface Flags {
   readonly dir?: string;
@@ -50,7 +51,7 @@ export async function listCommand(flags: Flags & { status?: string; limit?: stri
       `${JSON.stringify({ tasks: rows, problems: problems.map((p) => ({ path: p.path, moved_to: p.setAsideTo ?? null, message: p.message })) }, null, 2)}\n`,
     );
   } else if (all.length === 0) {
-    process.stderr.write('office: no tasks yet in this workspace. Try: office run "find TODO in ."\n');
+    note('office: no tasks yet in this workspace. Try: office run "find TODO in ."');
   } else if (shown.length === 0) {
     process.stderr.write(
       `office: no ${flags.status} tasks (${all.length} task${all.length === 1 ? '' : 's'} in all; \`office list\` shows them)\n`,
@@ -129,7 +130,7 @@ export async function approveCommand(
     );
   }
   if (chosen.length === 0) {
-    process.stderr.write(`office: nothing in task ${taskId} is waiting for approval\n`);
+    note(`office: nothing in task ${taskId} is waiting for approval`);
     return EXIT.ok;
   }
   const at = new Date().toISOString();
@@ -149,8 +150,8 @@ export async function approveCommand(
     const queue = openTaskQueue(queueUrl, ws.config.worker);
     try {
       const added = await queue.enqueue(taskId, priorityOf(doc));
-      process.stderr.write(
-        `office: task ${taskId} ${added ? 'is queued again' : 'was queued already'}; a worker carries on with it\n`,
+      note(
+        `office: task ${taskId} ${added ? 'is queued again' : 'was queued already'}; a worker carries on with it`,
       );
     } finally {
       await queue.close();
@@ -158,6 +159,6 @@ export async function approveCommand(
     }
     return EXIT.ok;
   }
-  process.stderr.write(`office: now run \`office resume ${taskId}\`\n`);
+  note(`office: now run \`office resume ${taskId}\``);
   return EXIT.ok;
 }

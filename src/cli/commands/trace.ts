@@ -5,6 +5,7 @@ import { traceFacts } from '../../code/answer-changes.js';
 import { createCodeIndexService } from '../../code/code-service.js';
 import { indexRoot } from '../../code/indexer.js';
 import { formatTrace, traceFormats } from '../../code/format.js';
+import { formatTraceVimgrep } from '../../code/format-vimgrep.js';
 import type { CodeIndexService, IndexOptions, IndexStats } from '../../code/service.js';
 import { type ExitCode, exitCodeForAnswer, UsageError } from '../../errors.js';
 import { traceReportHtml } from '../../report/trace-report.js';
@@ -14,6 +15,9 @@ import { minifiedNote } from '../../util/minified.js';
 import { tooLargeNote, withMaxFileBytes } from '../../util/too-large.js';
 import { stdoutPathView } from '../path-view.js';
 import { printRound, watchAnswers } from '../watch.js';
+import { editorPathView, vimgrepOutput } from '../editor-output.js';
+import { withExclude } from '../exclude.js';
+import { isQuiet, note } from '../quiet.js';
 import { findWorkspaceRoot } from '../../util/workspace.js';
 
 export interface TraceCommandOptions {
@@ -27,6 +31,8 @@ export interface TraceCommandOptions {
   allSites?: boolean;
   /** Answer again whenever a file of the tree changes, until Ctrl-C. */
   watch?: boolean;
+  /** --exclude: more gitignore-style rules for the index, on top of config code.exclude. */
+  exclude?: string[];
 }
 
 /** What the caller may supply: the workspace's code settings, and a service (tests, or one shared per process). */
@@ -43,13 +49,16 @@ export async function traceCommand(
 ): Promise<ExitCode> {
   const format = chooseFormat(
     opts.json ? 'json' : opts.format,
-    [...traceFormats, 'html'] as const,
+    [...traceFormats, 'html', 'vimgrep'] as const,
     '--format',
   );
   if (opts.watch) refuseDiagramWatch(format);
   const maxPaths = wholeNumber(opts.maxPaths, '--max-paths', 1, 100);
   const dir = resolve(opts.dir ?? '.');
-  const config = withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes);
+  const config = withExclude(
+    withMaxFileBytes(deps.config ?? (await workspaceCodeConfig(dir)), opts.maxFileBytes),
+    opts.exclude,
+  );
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
   const query = { dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) };
@@ -73,7 +82,11 @@ export async function traceCommand(
   }
   const result = await withIndexProgress((progress) => service.trace(query, progress));
   process.stdout.write(
-    format === 'html' ? traceReportHtml(result) : formatTrace(result, format, show, sites),
+    format === 'html'
+      ? traceReportHtml(result)
+      : format === 'vimgrep'
+        ? vimgrepOutput(formatTraceVimgrep(result, editorPathView(dir)), result.notes)
+        : formatTrace(result, format, show, sites),
   );
   reportTooLarge(result.stats);
   return exitCodeForAnswer(result.status);
@@ -88,7 +101,7 @@ export function refuseDiagramWatch(format: string): void {
 
 /** Said once on stderr when watching starts. */
 export function watchingNote(dir: string): void {
-  process.stderr.write(`office: watching ${dir} for changes; Ctrl-C to stop\n`);
+  note(`office: watching ${dir} for changes; Ctrl-C to stop`);
 }
 
 /** The `code` settings of the workspace DIR belongs to (defaults when it has no config file). */
@@ -101,10 +114,10 @@ export async function workspaceCodeConfig(dir: string): Promise<OfficeConfig['co
 
 /** Files the index left out for size, on stderr as well: a `not_found` may be one of them. */
 export function reportTooLarge(stats: IndexStats): void {
-  const note = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
-  if (note) process.stderr.write(`office: ${note}\n`);
+  const skipped = tooLargeNote(stats.too_large, 'indexed', '--max-file-bytes');
+  if (skipped) note(`office: ${skipped}`);
   const minified = minifiedNote(stats.minified);
-  if (minified) process.stderr.write(`office: ${minified}\n`);
+  if (minified) note(`office: ${minified}`);
 }
 
 export function codeService(config: OfficeConfig['code']): CodeIndexService {
@@ -149,7 +162,7 @@ export function wholeNumber(
  * terminal: stdout carries the answer, and a pipe or CI log gets no bar.
  */
 export async function withIndexProgress<T>(query: (options: IndexOptions) => Promise<T>): Promise<T> {
-  if (!process.stderr.isTTY) return query({});
+  if (!process.stderr.isTTY || isQuiet()) return query({});
   const { default: progress } = await import('cli-progress');
   const bar = new progress.SingleBar(
     {
