@@ -102,7 +102,7 @@ describe('callersCommand', () => {
     );
     await expect(callersCommand('charge', { dir, maxResults: 'all' }, deps())).rejects.toThrow(UsageError);
     await expect(callersCommand('charge', { dir, format: 'svg' }, deps())).rejects.toThrow(
-      '--format must be one of text, json, mermaid, dot, html (got "svg").',
+      '--format must be one of text, json, mermaid, dot, html, vimgrep (got "svg").',
     );
     await expect(callersCommand('charge', { dir, watch: true, format: 'dot' }, deps())).rejects.toThrow(
       '--watch prints text or JSON (one object per line), not dot.',
