@@ -36,7 +36,7 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
   id: 'ecmascript',
   // Facts version plus linking version: the indexer keys cached facts and refinements by it, and refinements
   // depend on how linking resolves calls. Bump `link-N` when linking changes, FACTS_VERSION when facts do.
-  version: `${FACTS_VERSION};link-6`,
+  version: `${FACTS_VERSION};link-7`,
   extensions: ecmascriptExtensions,
   extract: (file) => extractFacts(file.text, file.path),
   linkInputsDigest: (paths, ctx) => new ModuleConfig(ctx.root).digestFor(paths),

@@ -13,7 +13,7 @@ import { linkPython } from './python/link.js';
 
 export const pythonAdapter: LanguageAdapter<PyFacts> = {
   id: 'python',
-  version: '3',
+  version: '4',
   extensions: ['.py'],
   extract: extractPython,
   link: async (files, ctx) => linkPython(files, ctx),
