@@ -192,7 +192,14 @@ export async function buildIndex(
     // A memo kept under another adapter version or other config files is not handed over.
     const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
     const link = (tick: (file: SourceFile) => void) =>
-      linkFiles(adapter, files, facts, linkContext(root, sources, memo), tick, options.signal);
+      linkFiles(
+        adapter,
+        files,
+        facts,
+        linkContext(root, sources, memo, options.signal),
+        tick,
+        options.signal,
+      );
     const keys = { fingerprint, memoKey, memo };
     if (reusable) {
       parts.push(reusable);
@@ -319,11 +326,17 @@ async function linkFiles(
   return { linked, problems };
 }
 
-function linkContext(root: string, sources: ReadonlyMap<string, SourceFile>, memo?: unknown): LinkContext {
+function linkContext(
+  root: string,
+  sources: ReadonlyMap<string, SourceFile>,
+  memo: unknown,
+  signal: AbortSignal | undefined,
+): LinkContext {
   return {
     root,
     readText: (path) => sources.get(path)?.text ?? readFileSync(join(root, path), 'utf8'),
     ...(memo !== undefined ? { memo } : {}),
+    ...(signal ? { signal } : {}),
   };
 }
 
@@ -337,7 +350,7 @@ function linkInputsDigest(
   if (!adapter.linkInputsDigest) return '';
   return adapter.linkInputsDigest(
     files.map((file) => file.path),
-    linkContext(root, sources),
+    linkContext(root, sources, undefined, undefined),
   );
 }
 

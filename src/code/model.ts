@@ -125,6 +125,8 @@ export interface LinkContext {
    * version and its link inputs (`linkInputsDigest`) are unchanged; absent otherwise.
    */
   readonly memo?: unknown;
+  /** Aborted when the user interrupts (Ctrl-C): a long link stops with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -41,7 +41,7 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
   extract: (file) => extractFacts(file.text, file.path),
   linkInputsDigest: (paths, ctx) => new ModuleConfig(ctx.root).digestFor(paths),
   async link(files, ctx): Promise<LinkedGraph> {
-    const program = new LinkedProgram(files, ctx);
+    const program = await LinkedProgram.create(files, ctx);
     const graph: LinkedGraph = { symbols: program.symbols, edges: [...program.edges] };
     if (program.pending.length === 0) return graph;
     // ts-morph is loaded only when a call needs the checker: answers remembered from an earlier index do not.

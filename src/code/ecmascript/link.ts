@@ -47,7 +47,17 @@ export class LinkedProgram {
   private readonly lineStarts = new Map<number, number[]>();
   private methods: ReturnType<typeof methodsByName> | undefined;
 
-  constructor(
+  /** The linked program of `inputs`: symbols, then every call through the value-flow solve (which may be aborted). */
+  static async create(
+    inputs: ReadonlyArray<{ readonly file: SourceFile; readonly facts: unknown }>,
+    ctx: LinkContext,
+  ): Promise<LinkedProgram> {
+    const program = new LinkedProgram(inputs, ctx);
+    await program.link(ctx.signal);
+    return program;
+  }
+
+  private constructor(
     inputs: ReadonlyArray<{ readonly file: SourceFile; readonly facts: unknown }>,
     ctx: LinkContext,
   ) {
@@ -65,7 +75,6 @@ export class LinkedProgram {
     this.resolver = new CallResolver(this.ev, this.hierarchy);
     this.ev.callResult = this.resolver.callResult;
     for (const record of this.records) this.addSymbols(record);
-    this.link();
   }
 
   private addSymbols(record: FileRecord): void {
@@ -181,7 +190,7 @@ export class LinkedProgram {
    * resolved there (declared types, interfaces, the hierarchy); a call neither resolves is guessed by name when its
    * receiver is untyped, or left pending for the checker in TypeScript.
    */
-  private link(): void {
+  private async link(signal: AbortSignal | undefined): Promise<void> {
     const resolutions = this.records.map((record) =>
       record.facts.calls.map((call) => this.resolver.resolve(record.index, call.f, call.t)),
     );
@@ -207,7 +216,7 @@ export class LinkedProgram {
       this.records.filter((record) => record.facts.esm).map((record) => record.index),
     );
     const facts = this.allSymbolFacts();
-    const result = solveFlow(
+    const result = await solveFlow(
       {
         language: 'js',
         files,
@@ -222,6 +231,7 @@ export class LinkedProgram {
         nameOf: (symbol) => facts[symbol]?.q ?? '?',
       },
       jsNatives,
+      signal,
     );
     // Edges leave a callback written inline from the function holding it, and none enter it.
     const from: Array<string | undefined> = [];

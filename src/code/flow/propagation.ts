@@ -107,9 +107,14 @@ export class Propagation {
     if (values) for (const value of [...values]) handler(value);
   }
 
-  /** Propagates until nothing is pending. */
-  run(): void {
+  /**
+   * Propagates until nothing is pending, or until `deadline` (a `performance.now()` time) has passed: true when
+   * nothing is pending. The caller lets other work run between slices (Ctrl-C, progress) and calls again.
+   */
+  run(deadline = Number.POSITIVE_INFINITY): boolean {
+    let steps = 0;
     while (this.#head < this.#queue.length) {
+      if ((++steps & 1023) === 0 && performance.now() > deadline) return false;
       const v = this.#queue[this.#head++]!;
       const pending = this.#pending[v];
       this.#pending[v] = undefined;
@@ -126,6 +131,7 @@ export class Propagation {
         this.#head = 0;
       }
     }
+    return true;
   }
 }
 

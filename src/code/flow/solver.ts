@@ -22,8 +22,19 @@ interface PendingCall {
   readonly ctx: CallContext;
 }
 
-export function solveFlow(program: FlowProgram, natives: NativeModel): FlowResult {
-  return new FlowSolver(program, natives).solve();
+/** How long the solver runs before it lets the event loop turn (Ctrl-C, progress, a spinner). */
+const SLICE_MS = 50;
+
+/**
+ * Solves `program`. A large program takes seconds: the solve yields to the event loop every ~50 ms, and stops with
+ * the signal's reason as soon as `signal` is aborted.
+ */
+export function solveFlow(
+  program: FlowProgram,
+  natives: NativeModel,
+  signal?: AbortSignal,
+): Promise<FlowResult> {
+  return new FlowSolver(program, natives, signal).solve();
 }
 
 class FlowSolver {
@@ -38,9 +49,12 @@ class FlowSolver {
   readonly #starModules = new Set<number>();
   #thisDone = false;
 
+  #turned = performance.now();
+
   constructor(
     program: FlowProgram,
     private readonly natives: NativeModel,
+    private readonly signal?: AbortSignal,
   ) {
     this.s = new FlowState(program);
     this.members = new Members(this.s, natives);
@@ -57,7 +71,8 @@ class FlowSolver {
     });
   }
 
-  solve(): FlowResult {
+  async solve(): Promise<FlowResult> {
+    this.signal?.throwIfAborted();
     const { s } = this;
     const { program } = s;
     const moduleValue = (m: number) => s.values.intern('module', m);
@@ -72,16 +87,17 @@ class FlowSolver {
         s.prop.add(s.var(f, EXPORTS_VAR), exports);
       } else s.prop.add(s.var(f, EXPORTS_VAR), module);
     });
-    program.files.forEach((file, f) => {
+    for (const [f, file] of program.files.entries()) {
       file.unit.o.forEach((op, index) => {
         this.#op(f, op, index);
       });
-    });
-    this.#settle();
+      if (performance.now() - this.#turned > SLICE_MS) await this.#turn();
+    }
+    await this.#settle();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const before = s.prop.added;
       this.#assumeWorst();
-      this.#settle();
+      await this.#settle();
       if (s.prop.added === before) break;
     }
     const unresolved: UnresolvedCall[] = [];
@@ -102,9 +118,17 @@ class FlowSolver {
     };
   }
 
-  #settle(): void {
-    do this.s.prop.run();
-    while (this.members.refresh() || this.members.release());
+  async #settle(): Promise<void> {
+    do {
+      while (!this.s.prop.run(this.#turned + SLICE_MS)) await this.#turn();
+    } while (this.members.refresh() || this.members.release());
+  }
+
+  /** Lets the event loop turn, then goes on unless the signal was aborted meanwhile. */
+  async #turn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.signal?.throwIfAborted();
+    this.#turned = performance.now();
   }
 
   /** What is still unknown after a fixpoint gets the conservative answer. */

@@ -79,7 +79,7 @@ async function refine(tree: Record<string, string>, memo?: unknown): Promise<Ref
     const file = sourceFile(root, path, text);
     return { file, facts: extractFacts(text, path) };
   });
-  const program = new LinkedProgram(inputs, { root, readText: (path) => tree[path] ?? '' });
+  const program = await LinkedProgram.create(inputs, { root, readText: (path) => tree[path] ?? '' });
   const checked: string[] = [];
   const refiner = new Refiner(program, memo, async (linked) => {
     const checker = new TsChecker(linked);

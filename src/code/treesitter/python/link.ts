@@ -42,10 +42,10 @@ function moduleKeys(paths: readonly string[]): string[] {
   return [...keys];
 }
 
-export function linkPython(
+export async function linkPython(
   inputs: ReadonlyArray<{ readonly file: SourceFile; readonly facts: unknown }>,
   ctx: LinkContext,
-): LinkedGraph {
+): Promise<LinkedGraph> {
   const builder = new GraphBuilder('python');
   const paths = inputs.map((input) => input.file.path);
   const map = new ModuleMap(paths, ctx.root);
@@ -109,7 +109,7 @@ export function linkPython(
     const parent = moduleOf.get(slash < 0 ? '' : key.slice(0, slash));
     if (parent !== undefined) submodules.push([parent, key.slice(slash + 1), child]);
   }
-  const result = solveFlow(
+  const result = await solveFlow(
     {
       language: 'python',
       files,
@@ -119,6 +119,7 @@ export function linkPython(
       nameOf: (symbol) => names[symbol] ?? '?',
     },
     pythonNatives,
+    ctx.signal,
   );
   for (const hop of result.hops)
     ids.push(builder.addExternal(hop.name, files[hop.file]!.path, hop.line, hop.column));
