@@ -167,20 +167,33 @@ export async function withIndexProgress<T>(query: (options: IndexOptions) => Pro
   const bar = new progress.SingleBar(
     {
       stream: process.stderr,
-      format: 'indexing [{bar}] {value}/{total} files',
+      format: 'indexing [{bar}] {value}/{total} files{rate}',
       clearOnComplete: true,
       hideCursor: true,
     },
     progress.Presets.shades_classic,
   );
   let started = false;
+  const since = performance.now();
+  /** Files per second and what is left, or, once every file is read, the phase that follows (the calls). */
+  const rate = (done: number, total: number, first: number): string => {
+    if (total > 0 && done >= total) return ' — linking calls (value flow)';
+    const seconds = (performance.now() - since) / 1000;
+    const speed = (done - first) / seconds;
+    // The first seconds (workers starting, the cache read) say little about the rest.
+    if (seconds < 2 || done - first < 50 || speed <= 0) return '';
+    return `, ${Math.round(speed)} files/s, about ${Math.ceil((total - done) / speed)} s left`;
+  };
+  let first = 0;
   try {
     return await query({
       onProgress: (done, total) => {
         if (!started) {
-          bar.start(total, done);
+          // Files found in the cache are counted at once: the rate is of the files parsed since.
+          first = done;
+          bar.start(total, done, { rate: rate(done, total, first) });
           started = true;
-        } else bar.update(done);
+        } else bar.update(done, { rate: rate(done, total, first) });
       },
     });
   } finally {
