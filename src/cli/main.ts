@@ -340,6 +340,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .option('--json', 'same as --format json')
     .option('--all-sites', 'list every call site of each hop (text shows the first and "+N more")')
+    .option(
+      '--why',
+      'under each hop, why office believes the call goes there (how the function or the receiver got there, with file:line); links the tree again',
+    )
     .option('--watch', 'answer again whenever a file of the tree changes, showing what changed; Ctrl-C stops')
     .option(MAX_FILE_BYTES, MAX_FILE_BYTES_HELP)
     .option(EXCLUDE, EXCLUDE_HELP, collect)

@@ -16,7 +16,7 @@ import {
 import { tooLargeNote } from '../util/too-large.js';
 import { callTree } from './call-tree.js';
 import { graphJson, hopsOf, publicSymbol } from './format.js';
-import { buildIndex, type CodeIndex, type IndexerOptions, indexRoot } from './indexer.js';
+import { buildIndex, type CodeIndex, type IndexerOptions, type IndexPart, indexRoot } from './indexer.js';
 import type { CallEdge, CodeSymbol } from './model.js';
 import { kShortestPaths, usesHeuristic } from './paths.js';
 import { refineReachable } from './refine.js';
@@ -284,13 +284,50 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
         `only ${choice.paths.length} distinct call path${choice.paths.length === 1 ? '' : 's'} within ${callsText(maxDepth)}`,
       );
     }
+    const why = query.why ? await explainEdges(index, choice.paths) : undefined;
     return result({
       status: 'found',
       from: publicSymbol(choice.from),
       to: publicSymbol(choice.to),
-      paths: choice.paths.map((path) => ({ hops: hopsOf(path, graph) })),
+      paths: choice.paths.map((path) => ({
+        hops: hopsOf(path, graph).map((hop, i) => {
+          const edge = path.steps[i]?.edge;
+          const reasons = edge ? why?.get(edge) : undefined;
+          return reasons ? { ...hop, why: reasons } : hop;
+        }),
+      })),
       notes,
     });
+  }
+
+  /**
+   * Why each call on `paths` goes where it goes: the language's own explanation (the way a function value came to
+   * the call), else the edge's note (the interface that dispatched, the class without a constructor).
+   */
+  async function explainEdges(
+    index: CodeIndex,
+    paths: readonly { readonly steps: ReadonlyArray<{ readonly edge?: CallEdge | null }> }[],
+  ): Promise<Map<CallEdge, string[]>> {
+    const edges = [
+      ...new Set(paths.flatMap((path) => path.steps.flatMap((step) => (step.edge ? [step.edge] : [])))),
+    ];
+    const byPart = new Map<IndexPart, CallEdge[]>();
+    for (const edge of edges) {
+      const part = index.partOfFile.get(edge.call.file);
+      if (part) byPart.set(part, [...(byPart.get(part) ?? []), edge]);
+    }
+    const why = new Map<CallEdge, string[]>();
+    for (const [part, list] of byPart) {
+      const linked = await part.linked();
+      const explained = (await linked.explain?.(list)) ?? [];
+      list.forEach((edge, i) => {
+        const steps = explained[i];
+        if (steps && steps.length > 0) why.set(edge, [...steps]);
+        else if (edge.note) why.set(edge, [edge.note]);
+      });
+    }
+    for (const edge of edges) if (!why.has(edge) && edge.note) why.set(edge, [edge.note]);
+    return why;
   }
 
   async function verifyPaths(

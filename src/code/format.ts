@@ -137,6 +137,7 @@ function textOfHops(hops: readonly Hop[], show: ShowPath, options: SiteOptions):
   hops.forEach((hop, i) => {
     lines.push(`  ${i + 1}. ${hop.qualified_name}  ${show(hop.file, hop.line)}`);
     if (hop.call) lines.push(...siteLines(hop.call, hop.edge, hop.calls, '     ', show, options));
+    if (hop.why && hop.why.length > 0) lines.push(`       why: ${hop.why.join(' → ')}`);
   });
   return lines;
 }

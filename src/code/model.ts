@@ -106,6 +106,12 @@ export interface LinkedGraph {
    * back as `LinkContext.memo` to the next link of the same directory. The adapter checks what of it holds.
    */
   memo?(): unknown;
+  /**
+   * Optional: why each of `edges` goes where it goes, as steps a person can check (`function pay (a.ts:3)`,
+   * `argument 1 at b.ts:9`, `parameter 1 of run`), oldest first; undefined for an edge no flow explains (a call
+   * the type layer resolved: its note says why). May cost a link of its own.
+   */
+  explain?(edges: readonly CallEdge[]): Promise<ReadonlyArray<readonly string[] | undefined>>;
 }
 
 export interface RefineRequest {
@@ -127,6 +133,8 @@ export interface LinkContext {
   readonly memo?: unknown;
   /** Aborted when the user interrupts (Ctrl-C): a long link stops with its reason. */
   readonly signal?: AbortSignal;
+  /** Keep what explaining edges needs (`LinkedGraph.explain`). */
+  readonly provenance?: boolean;
 }
 
 /**

@@ -35,6 +35,11 @@ export const hopSchema = z.strictObject({
   call: publicCallSchema.nullable(),
   edge: z.enum(edgeKinds).nullable(),
   calls: z.array(publicSiteSchema).optional(),
+  /**
+   * With `--why`: why office believes the call goes to this symbol, as steps oldest first (`function pay
+   * (a.ts:3)`, `passed as argument 1 at b.ts:9`, `parameter 1 of run`), or the edge's own reason.
+   */
+  why: z.array(z.string()).optional(),
 });
 export type Hop = z.infer<typeof hopSchema>;
 
@@ -150,6 +155,8 @@ export interface TraceQuery {
   readonly to: string;
   readonly maxPaths?: number;
   readonly maxDepth?: number;
+  /** Say why each hop holds (`Hop.why`): links the tree again with provenance, so it costs a cold link. */
+  readonly why?: boolean;
 }
 
 /** A problem found when re-checking a reported path against a fresh index. */

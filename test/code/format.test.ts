@@ -105,6 +105,18 @@ describe('text format', () => {
     expect(text).toContain('↳ src/checkout.ts:30:3  gw.charge(1)  [heuristic]');
   });
 
+  it("prints a hop's reasons (--why) under its call site, oldest first", () => {
+    const hops = found.paths[0]!.hops.map((hop, i) =>
+      i === 1 ? { ...hop, why: ['an instance of OrderService', 'its method .place'] } : hop,
+    );
+    const result = { ...found, paths: [{ hops }] };
+    expect(traceResultSchema.parse(result)).toEqual(result);
+    const lines = formatTraceText(result).split('\n');
+    const at = lines.findIndex((line) => line.includes('OrderService.place  src/orders.ts:20'));
+    expect(lines[at + 2]).toBe('       why: an instance of OrderService → its method .place');
+    expect(formatTraceText(found)).not.toContain('why:');
+  });
+
   it('lists candidates and notes when ambiguous', () => {
     const other = { ...charge, qualified_name: 'PaypalGateway.charge', file: 'src/paypal.ts' };
     const text = formatTraceText({

@@ -29,6 +29,8 @@ export interface TraceCommandOptions {
   maxFileBytes?: string;
   /** List every call site of each hop in text output, not only the first. */
   allSites?: boolean;
+  /** Say under each hop why office believes the call goes there. */
+  why?: boolean;
   /** Answer again whenever a file of the tree changes, until Ctrl-C. */
   watch?: boolean;
   /** --exclude: more gitignore-style rules for the index, on top of config code.exclude. */
@@ -61,7 +63,14 @@ export async function traceCommand(
   );
   const maxDepth = wholeNumber(opts.maxDepth, '--max-depth', 1, 64) ?? config.maxDepth;
   const service = deps.service ?? codeService(config);
-  const query = { dir, from, to, maxDepth, ...(maxPaths !== undefined ? { maxPaths } : {}) };
+  const query = {
+    dir,
+    from,
+    to,
+    maxDepth,
+    ...(maxPaths !== undefined ? { maxPaths } : {}),
+    ...(opts.why ? { why: true } : {}),
+  };
   const show = stdoutPathView(dir);
   const sites = { allSites: opts.allSites === true, hint: true };
   if (opts.watch) {

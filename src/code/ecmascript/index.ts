@@ -22,7 +22,7 @@
 // both (with `version`), so an edited tsconfig re-links. src/code/refine.ts persists what refine returned and the
 // symbols it asked about under that key and skips asking again. After an edit that key changes; memo() then carries
 // the checker's answers per call over to the next link, which reuses those whose file and imports are unchanged.
-import type { LanguageAdapter, LinkedGraph, RefineRequest } from '../model.js';
+import type { CallEdge, LanguageAdapter, LinkedGraph, RefineRequest } from '../model.js';
 import { extractFacts } from './extract.js';
 import { type EcmascriptFacts, FACTS_VERSION } from './facts.js';
 import { LinkedProgram } from './link.js';
@@ -42,7 +42,9 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
   linkInputsDigest: (paths, ctx) => new ModuleConfig(ctx.root).digestFor(paths),
   async link(files, ctx): Promise<LinkedGraph> {
     const program = await LinkedProgram.create(files, ctx);
-    const graph: LinkedGraph = { symbols: program.symbols, edges: [...program.edges] };
+    const explain = async (edges: readonly CallEdge[]) =>
+      (await LinkedProgram.create(files, { ...ctx, provenance: true })).explain(edges);
+    const graph: LinkedGraph = { symbols: program.symbols, edges: [...program.edges], explain };
     if (program.pending.length === 0) return graph;
     // ts-morph is loaded only when a call needs the checker: answers remembered from an earlier index do not.
     const refiner = new Refiner(program, ctx.memo, async (linked) => {

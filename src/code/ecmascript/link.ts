@@ -1,7 +1,8 @@
 // JS/TS linking: turns every file's facts into symbols and call edges, and leaves what needs the checker pending.
 import { FLOW_VERSION, type FlowUnit } from '../flow/ir.js';
 import { jsNatives } from '../flow/natives-js.js';
-import type { FlowFile, SeededTarget } from '../flow/program.js';
+import { explainEdges } from '../flow/explain.js';
+import type { FlowFile, FlowResult, SeededTarget } from '../flow/program.js';
 import { solveFlow } from '../flow/solver.js';
 import {
   type CallEdge,
@@ -53,7 +54,7 @@ export class LinkedProgram {
     ctx: LinkContext,
   ): Promise<LinkedProgram> {
     const program = new LinkedProgram(inputs, ctx);
-    await program.link(ctx.signal);
+    await program.link(ctx.signal, ctx.provenance === true);
     return program;
   }
 
@@ -190,7 +191,7 @@ export class LinkedProgram {
    * resolved there (declared types, interfaces, the hierarchy); a call neither resolves is guessed by name when its
    * receiver is untyped, or left pending for the checker in TypeScript.
    */
-  private async link(signal: AbortSignal | undefined): Promise<void> {
+  private async link(signal: AbortSignal | undefined, provenance: boolean): Promise<void> {
     const resolutions = this.records.map((record) =>
       record.facts.calls.map((call) => this.resolver.resolve(record.index, call.f, call.t)),
     );
@@ -229,6 +230,7 @@ export class LinkedProgram {
           return this.seedsOf(resolutions[f]![fact]!, numbers, facts, !this.records[f]!.typescript);
         },
         nameOf: (symbol) => facts[symbol]?.q ?? '?',
+        provenance,
       },
       jsNatives,
       signal,
@@ -242,6 +244,7 @@ export class LinkedProgram {
         to.push(this.symbolId(record.index, s));
       });
     });
+    if (result.explain) this.#explained = { explain: result.explain, ids: to };
     const hops = result.hops.map((hop) =>
       externalSymbol(hop.name, this.records[hop.file]!.path, hop.line, hop.column, 'javascript'),
     );
@@ -273,6 +276,19 @@ export class LinkedProgram {
         this.unresolvedCall(record, call, resolutions[record.index]![fact]!, op < 0);
       });
     }
+  }
+
+  /** With provenance: the solver's explainer, and the id of each of its symbol numbers. */
+  #explained:
+    | { explain: NonNullable<FlowResult['explain']>; ids: ReadonlyArray<string | undefined> }
+    | undefined;
+
+  /** Why each edge goes where it goes (see `LinkedGraph.explain`); needs a program linked with provenance. */
+  explain(edges: readonly CallEdge[]): Array<string[] | undefined> {
+    const explained = this.#explained;
+    if (!explained) return edges.map(() => undefined);
+    const paths = this.records.map((record) => record.path);
+    return explainEdges(edges, explained.explain, explained.ids, this.symbols, paths);
   }
 
   /** Global symbol number of each file's symbols (inline callbacks included), as the flow solver numbers them. */

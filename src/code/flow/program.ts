@@ -1,5 +1,6 @@
 // Value-flow program (code intelligence): what a language's linker hands the solver, and what it gets back.
 import type { EdgeKind } from '../model.js';
+import type { WhyStep } from './explain.js';
 import type { FlowUnit } from './ir.js';
 
 export type FlowLanguage = 'python' | 'js';
@@ -45,6 +46,8 @@ export interface FlowProgram {
   seeds?(file: number, op: number): readonly SeededTarget[] | undefined;
   /** Qualified name of a global symbol, for edge notes. */
   nameOf(symbol: number): string;
+  /** Remember where values come from, so that `FlowResult.explain` can say why a call goes where it goes. */
+  readonly provenance?: boolean;
 }
 
 /** A call edge the solver found, between global symbols (hops included). */
@@ -81,4 +84,6 @@ export interface FlowResult {
   readonly unresolved: readonly UnresolvedCall[];
   /** Work done: values added to variables, variables made. */
   readonly stats: { readonly added: number; readonly variables: number; readonly values: number };
+  /** With `provenance`: the way function `target` came to the call at file:line:column (see flow/explain.ts). */
+  readonly explain?: (file: number, line: number, column: number, target: number) => WhyStep[] | undefined;
 }

@@ -21,6 +21,13 @@ export class Propagation {
   #head = 0;
   /** Values added since construction: how much work the solve did. */
   added = 0;
+  /**
+   * With provenance on (`trackOrigins`), where each value of each variable came from: the variable it was copied
+   * from along a subset edge, or -1 when something put it there directly. Off by default: it costs a map entry per
+   * value.
+   */
+  #origins: Array<Map<number, number> | undefined> | undefined;
+  #source = -1;
 
   /**
    * `limit`: how many values one variable holds at most; past it, it receives `overflow` instead (the solver's
@@ -34,6 +41,16 @@ export class Propagation {
 
   get size(): number {
     return this.#count;
+  }
+
+  /** Records, from now on, where each value added comes from (see `origin`). */
+  trackOrigins(): void {
+    this.#origins ??= [];
+  }
+
+  /** The variable `value` of `v` was copied from, -1 if it was put there directly, undefined if unknown. */
+  origin(v: number, value: number): number | undefined {
+    return this.#origins?.[v]?.get(value);
   }
 
   newVar(): number {
@@ -75,6 +92,14 @@ export class Propagation {
     }
     set.add(value);
     this.added++;
+    if (this.#origins) {
+      let from = this.#origins[v];
+      if (!from) {
+        from = new Map();
+        this.#origins[v] = from;
+      }
+      from.set(value, this.#source);
+    }
     const pending = this.#pending[v];
     if (pending) pending.push(value);
     else {
@@ -94,7 +119,11 @@ export class Propagation {
     if (out.has(to)) return;
     out.add(to);
     const values = this.#values[from];
-    if (values) for (const value of values) this.add(to, value);
+    if (!values) return;
+    const source = this.#source;
+    this.#source = from;
+    for (const value of values) this.add(to, value);
+    this.#source = source;
   }
 
   /** Runs `handler` for every value `v` holds and will hold. Handlers must tolerate seeing a value twice. */
@@ -123,7 +152,11 @@ export class Propagation {
       const handlers = this.#handlers[v];
       for (let i = 0; i < pending.length; i++) {
         const value = pending[i]!;
-        if (out) for (const to of out) this.add(to, value);
+        if (out) {
+          this.#source = v;
+          for (const to of out) this.add(to, value);
+          this.#source = -1;
+        }
         if (handlers) for (let h = 0; h < handlers.length; h++) handlers[h]!(value);
       }
       if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {

@@ -7,6 +7,7 @@
 // called by anyone (its parameters hold anything, its defaults apply), and a key nothing names means any key.
 import { type CallContext, Calls, type How, type NativeModel } from './calls.js';
 import { ANY_KEY, type CallOp, EXPORTS_VAR, MODULE_VAR, type Op } from './ir.js';
+import { Explainer, type WhyStep } from './explain.js';
 import { Members } from './members.js';
 import type { FlowProgram, FlowResult, SeededTarget, UnresolvedCall } from './program.js';
 import { type At, FlowState } from './state.js';
@@ -20,6 +21,11 @@ interface PendingCall {
   readonly op: number;
   readonly call: CallOp;
   readonly ctx: CallContext;
+}
+
+function explainer(e: Explainer) {
+  return (file: number, line: number, column: number, target: number): WhyStep[] | undefined =>
+    e.explain(file, line, column, target);
 }
 
 /** How long the solver runs before it lets the event loop turn (Ctrl-C, progress, a spinner). */
@@ -64,6 +70,7 @@ class FlowSolver {
       load: (b, k, d, at) => this.#keyedAccess(k, b, (value, key) => this.#load(value, key, d, at)),
       store: (b, k, src) => this.#keyedAccess(k, b, (value, key) => this.#store(value, key, src, undefined)),
     };
+    if (program.provenance) this.s.prop.trackOrigins();
     this.#hasAccessors = program.files.some((file) => file.unit.o.some((op) => op.o === 'acc'));
     this.members.accessors = this.#hasAccessors;
     program.files.forEach((file, f) => {
@@ -115,6 +122,7 @@ class FlowSolver {
       hops: s.hops,
       unresolved,
       stats: { added: s.prop.added, variables: s.prop.size, values: s.values.count },
+      ...(program.provenance ? { explain: explainer(new Explainer(s, this.members)) } : {}),
     };
   }
 

@@ -195,9 +195,9 @@ export class FlowState {
     return v;
   }
 
-  /** Every own property made so far, as [object value, variable]. */
-  *ownProperties(): Generator<[number, number]> {
-    for (const [value, props] of this.#own) for (const v of props.values()) yield [value, v];
+  /** Every own property made so far, as [object value, variable, key]. */
+  *ownProperties(): Generator<[number, number, string]> {
+    for (const [value, props] of this.#own) for (const [key, v] of props) yield [value, v, key];
   }
 
   /** Runs `watcher` for every own property `value` has and will have. */

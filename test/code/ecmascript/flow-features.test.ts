@@ -328,6 +328,37 @@ describe('office trace on the js-flow fixture', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
+  it('says under each hop why the call goes there (--why): how the function or the receiver got to the call', async () => {
+    const service = createCodeIndexService();
+    const why = async (from: string, to: string) => {
+      const result = await service.trace({ dir, from, to, why: true });
+      expect(result.status).toBe('found');
+      return result.paths[0]!.hops.map((hop) => `${hop.qualified_name}: ${(hop.why ?? []).join(' → ')}`);
+    };
+    const line = (file: string, snippet: string) => `${file}:${fixture.lineOf(file, snippet)}`;
+    // A callback: made here, passed there, received as this parameter.
+    expect(await why('checkout', 'saveOrder')).toEqual([
+      'checkout: ',
+      `run: function run (${line('callbacks.js', 'function run(')})`,
+      `saveOrder: function saveOrder (${line('callbacks.js', 'function saveOrder(')}) → passed as argument 1 at ` +
+        `${line('callbacks.js', 'run(saveOrder)')} → parameter 1 of run`,
+    ]);
+    // A factory's result: returned, then the result of the call that holds it.
+    expect(await why('pay', 'chargeCard')).toEqual([
+      'pay: ',
+      `chargeCard: function chargeCard (${line('factories.js', 'function chargeCard(')}) → returned by makeCharger → ` +
+        `the result of the call at ${line('factories.js', '= makeCharger()')}`,
+    ]);
+    // A method: the receiver's instance, where it was made, the method found on it.
+    expect(await why('squareArea', 'Square.area')).toEqual([
+      'squareArea: ',
+      `Square.area: an instance of Square → the result of the call at ${line('classes.ts', 'new Square(')} → its method .area`,
+    ]);
+    // Without --why, no reasons are computed.
+    const plain = await service.trace({ dir, from: 'checkout', to: 'saveOrder' });
+    expect(plain.paths[0]!.hops.every((hop) => hop.why === undefined)).toBe(true);
+  });
+
   it('traces through a returned closure alike whether it is named or anonymous', async () => {
     const service = createCodeIndexService();
     const hops = (result: { paths: { hops: { qualified_name: string }[] }[] }) =>

@@ -301,6 +301,22 @@ describe('office trace on the py-flow fixture', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
+  it('says under each hop why the call goes there (--why)', async () => {
+    const service = createCodeIndexService();
+    const result = await service.trace({ dir, from: 'checkout', to: 'save_order', why: true });
+    expect(traceResultSchema.parse(result)).toEqual(result);
+    const at = (snippet: string) => lineOf('callbacks.py', snippet);
+    expect(result.paths[0]!.hops.map((hop) => hop.why ?? [])).toEqual([
+      [],
+      [`function run (app/callbacks.py:${await at('def run(')})`],
+      [
+        `function save_order (app/callbacks.py:${await at('def save_order(')})`,
+        `passed as argument 1 at app/callbacks.py:${await at('run(save_order)')}`,
+        'parameter 1 of run',
+      ],
+    ]);
+  });
+
   it('ends a path at a class without __init__, and goes through __init__ when there is one', async () => {
     const service = createCodeIndexService();
     const hops = (result: { paths: { hops: { qualified_name: string; edge: string | null }[] }[] }) =>

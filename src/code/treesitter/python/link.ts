@@ -4,6 +4,7 @@
 import type { CallSite, LinkContext, LinkedGraph, SourceFile, SymbolKind } from '../../model.js';
 import { pythonNatives } from '../../flow/natives-py.js';
 import type { FlowFile, ImportTarget } from '../../flow/program.js';
+import { explainEdges } from '../../flow/explain.js';
 import { solveFlow } from '../../flow/solver.js';
 import { usableFacts } from '../cached-facts.js';
 import { GraphBuilder, heuristicTargets } from '../graph-builder.js';
@@ -117,6 +118,7 @@ export async function linkPython(
       moduleCount: keys.length,
       submodules,
       nameOf: (symbol) => names[symbol] ?? '?',
+      provenance: ctx.provenance === true,
     },
     pythonNatives,
     ctx.signal,
@@ -153,5 +155,14 @@ export async function linkPython(
       })),
     );
   }
-  return builder.build();
+  const graph = builder.build();
+  const explained = result.explain;
+  return {
+    ...graph,
+    // Explaining needs provenance, which a plain link does not keep: link again with it, on demand.
+    explain: async (edges) =>
+      explained
+        ? explainEdges(edges, explained, ids, graph.symbols, paths)
+        : ((await (await linkPython(inputs, { ...ctx, provenance: true })).explain?.(edges)) ?? []),
+  };
 }
