@@ -114,6 +114,11 @@ export class Explainer {
       const symbol = s.classes[s.values.a[value]!]?.symbol;
       return symbol === undefined ? 'a class' : `class ${s.program.nameOf(symbol)}`;
     }
+    if (kind === 'proto') {
+      const cls = s.values.a[value]!;
+      const symbol = s.values.kind[cls] === 'cls' ? s.classes[s.values.a[cls]!]?.symbol : undefined;
+      return symbol === undefined ? 'a prototype' : `${s.program.nameOf(symbol)}.prototype`;
+    }
     if (kind === 'module') return 'a module';
     if (kind === 'obj') return 'an object literal';
     return kind ?? 'a value';
