@@ -180,6 +180,13 @@ export const traceCallsTool = defineTool({
       .max(64)
       .optional()
       .describe('Longest path, in calls (default: config code.maxDepth).'),
+    why: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Also say, under each hop, why the call goes there (how the function or the receiver got to it, with ' +
+          'file:line). Costs a link of the tree.',
+      ),
   }),
   paths: readsDir,
   run: async (input, ctx): Promise<TraceResult> =>
@@ -190,6 +197,7 @@ export const traceCallsTool = defineTool({
         to: input.to,
         maxPaths: input.max_paths,
         maxDepth: input.max_depth ?? ctx.config.code.maxDepth,
+        ...(input.why ? { why: true } : {}),
       },
       indexOptions(ctx),
     ),

@@ -45,6 +45,7 @@ describe('code tools', () => {
       from: 'a',
       to: 'b',
       max_paths: 1,
+      why: false,
     });
     expect(traceCallsTool.input.safeParse({ from: 'a', to: 'b', depth: 3 }).success).toBe(false);
     expect(traceCallsTool.input.safeParse({ from: 'a', to: 'b', max_paths: 0 }).success).toBe(false);

@@ -85,6 +85,7 @@ interface Served {
       file: string;
       call: { file: string; line: number; text: string } | null;
       edge: string | null;
+      why?: string[];
     }[];
   }[];
   stats: { warm: boolean; cache: string; files: number };
@@ -108,7 +109,7 @@ describe('office mcp on stdio', () => {
     );
     const trace = tools.find((t) => t.name === 'trace')!;
     expect(Object.keys(trace.inputSchema.properties ?? {}).sort()).toEqual(
-      ['dir', 'from', 'max_depth', 'max_paths', 'to'].sort(),
+      ['dir', 'from', 'max_depth', 'max_paths', 'to', 'why'].sort(),
     );
     expect(trace.inputSchema.required).toEqual(['from', 'to']);
     expect(trace.outputSchema?.properties).toHaveProperty('paths');
@@ -141,6 +142,21 @@ describe('office mcp on stdio', () => {
     expect(second.data.paths).toEqual(first.data.paths);
     expect(second.data.stats).toMatchObject({ warm: true, cache: 'hit', files: first.data.stats.files });
     expect(second.text).toContain('index: warm');
+
+    // With why, each hop carries the way its function or receiver came to the call.
+    const why = await call<Served>(client, 'trace', {
+      from: 'checkout',
+      to: 'chargeCard',
+      dir: 'src',
+      why: true,
+    });
+    expect(why.data.paths[0]?.hops.map((h) => h.why?.at(-1) ?? null)).toEqual([
+      null,
+      'its method .place',
+      'its method .charge',
+      'stored as .chargeCard',
+    ]);
+    expect(why.text).toContain('why: an instance of OrderService');
   });
 
   it('answers callers, callees, find_symbol, graph_neighbourhood and search_code from the same index', async () => {
