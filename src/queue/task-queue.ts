@@ -20,6 +20,8 @@ export interface TaskQueue {
    */
   enqueue(taskId: string, priority: number): Promise<boolean>;
   state(taskId: string): Promise<{ state: JobState; failedReason?: string }>;
+  /** Takes the task's job off the queue if no worker has started it; true when it was taken off. */
+  withdraw(taskId: string): Promise<boolean>;
   /** Jobs waiting (counting delayed retries) and running, for a status line. */
   counts(): Promise<{ waiting: number; active: number }>;
   close(): Promise<void>;
@@ -86,6 +88,17 @@ export function openTaskQueue(url: string, worker: WorkerConfig): TaskQueue {
       if (state === 'failed') return { state: 'failed', failedReason: job.failedReason };
       if (state === 'unknown') return { state: 'none' };
       return { state: 'queued' };
+    },
+    async withdraw(taskId) {
+      const job = await queue.getJob(taskId);
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
+      // A worker may take it between the two calls: then remove() fails (the job is locked) and it runs.
+      return job.remove().then(
+        () => true,
+        () => false,
+      );
     },
     async counts() {
       const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');

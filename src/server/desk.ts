@@ -476,10 +476,17 @@ export class FrontDesk {
     const tenant = servedOf(doc)?.tenant ?? 'cli';
     if (tenant === 'cli' && !principal.scopes.has('admin'))
       throw new Forbidden('tasks started by the CLI can be cancelled only with the admin scope');
-    if (this.remote?.state(doc.task_id))
-      throw new StateConflict(
-        `task ${doc.task_id} is on the workers' queue; cancelling it there is not supported yet (stop the worker running it)`,
-      );
+    if (this.remote?.state(doc.task_id)) {
+      // Still waiting on the workers' queue: taken off it, and stored as cancelled like a task queued here.
+      if (!(await this.remote.withdraw(doc.task_id)))
+        throw new StateConflict(
+          `task ${doc.task_id} is running on a worker; cancelling a task a worker runs is not supported yet (stop that worker: it hands the task back at its checkpoint)`,
+        );
+      this.open.delete(doc.task_id);
+      const after = await this.markCancelled(doc.task_id, principal.tenant);
+      this.settle(after, tenant);
+      return { task_id: doc.task_id, was: 'queued' };
+    }
     this.cancelledBy.set(doc.task_id, principal.tenant);
     const held = this.runner.cancel(doc.task_id);
     if (held?.was === 'queued') {

@@ -30,6 +30,18 @@ export class RemoteRuns {
     return this.watched.get(taskId)?.state;
   }
 
+  /**
+   * Takes a queued task off the workers' queue (a worker has not started it): it is no longer watched. False when
+   * a worker runs it already, or it is not watched.
+   */
+  async withdraw(taskId: string): Promise<boolean> {
+    if (this.watched.get(taskId)?.state !== 'queued') return false;
+    if (!(await this.o.queue.withdraw(taskId))) return false;
+    this.watched.delete(taskId);
+    this.o.hub.settled(taskId);
+    return true;
+  }
+
   get queued(): number {
     return [...this.watched.values()].filter((w) => w.state === 'queued').length;
   }

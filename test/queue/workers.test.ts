@@ -237,6 +237,46 @@ describe(
       }
     });
 
+    it("office serve cancels a task still waiting on the workers' queue: taken off the queue, stored as cancelled", async () => {
+      const { ws, env } = await setUp('cancel-queued');
+      // No worker runs: what is submitted waits on the queue.
+      const served = await serveWorkspace(ws.root, {
+        store: env.OFFICE_STORE as string,
+        queue: env.OFFICE_QUEUE as string,
+      });
+      const queue = openTaskQueue(redis.url, {
+        ...(await configOf(ws)),
+        ...WORKER_SETTINGS,
+        queueName: 'office-cancel-queued',
+      });
+      try {
+        const api = client(served.url);
+        const submitted = await api.post('/v1/tasks', { request: 'tally waiting' });
+        expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+        const id = submitted.body.task_id as string;
+        for (let i = 0; i < 200 && (await queue.state(id)).state !== 'queued'; i++)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await queue.state(id)).state).toBe('queued');
+        const cancelled = await api.post(`/v1/tasks/${id}/cancel`);
+        expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+        expect(cancelled.body.was).toBe('queued');
+        expect((await queue.state(id)).state).toBe('none');
+        const view = (await api.get(`/v1/tasks/${id}`)).body;
+        expect(view.status).toBe('failed');
+        expect(view.error.code).toBe('cancelled');
+        expect(view.progress.state).toBe('finished');
+        // A second cancel finds it finished.
+        expect((await api.post(`/v1/tasks/${id}/cancel`)).status).toBe(409);
+        // Nothing of it ever ran.
+        expect((await tallies(ws)).filter((t) => t.task === id)).toEqual([]);
+      } finally {
+        await queue.close();
+        await served.server.close();
+        await served.workspace.close();
+        await ws.cleanup();
+      }
+    });
+
     it('three workers, one killed and one stopped mid-run: all 60 tasks succeed, no finished step runs twice, ' +
       'higher priorities start first, and the audit chain verifies', async () => {
       const { ws, env } = await setUp('sixty');
