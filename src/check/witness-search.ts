@@ -2,6 +2,7 @@
 // set — through a `via` set when one is given, never through a banned symbol — from one backward search per rule.
 import type { GraphView } from '../code/graph.js';
 import { type CallEdge, type CodeSymbol, edgeCost } from '../code/model.js';
+import { MinHeap } from '../util/min-heap.js';
 
 /** The graph with symbols numbered and calls listed both ways, built once and searched by every rule. */
 export interface IndexedGraph {
@@ -80,14 +81,18 @@ export function searchWitnesses(graph: IndexedGraph, query: PathQuery): WitnessS
   const cost = new Float64Array(n * phases).fill(Number.POSITIVE_INFINITY);
   const hops = new Int32Array(n * phases);
   const settled = new Uint8Array(n * phases);
-  const heap = new StateHeap(cost, hops);
+  // Search states by (cost, calls) at the time of pushing; stale entries are skipped on pop.
+  const heap = new MinHeap<{ state: number; cost: number; hops: number }>(
+    (a, b) => a.cost - b.cost || a.hops - b.hops,
+  );
+  const push = (state: number) => heap.push({ state, cost: cost[state]!, hops: hops[state]! });
 
   for (const id of query.targets) {
     const t = graph.position.get(id);
     if (t === undefined || banned[t]) continue;
     const state = t * phases + final;
     cost[state] = 0;
-    heap.push(state);
+    push(state);
   }
   const relax = (state: number, through: number, link: Link): void => {
     const c = cost[through]! + link.cost;
@@ -95,10 +100,10 @@ export function searchWitnesses(graph: IndexedGraph, query: PathQuery): WitnessS
     if (c < cost[state]! || (c === cost[state]! && h < hops[state]!)) {
       cost[state] = c;
       hops[state] = h;
-      heap.push(state);
+      push(state);
     }
   };
-  for (let state = heap.pop(); state !== undefined; state = heap.pop()) {
+  for (let state = heap.pop()?.state; state !== undefined; state = heap.pop()?.state) {
     if (settled[state]) continue;
     settled[state] = 1;
     const v = Math.floor(state / phases);
@@ -171,50 +176,4 @@ function mask(graph: IndexedGraph, ids: ReadonlySet<string> | undefined): Uint8A
     if (i !== undefined) bits[i] = 1;
   }
   return bits;
-}
-
-/** A binary min-heap of search states, by (cost, calls) at the time of pushing; stale entries are skipped on pop. */
-class StateHeap {
-  readonly #items: { state: number; cost: number; hops: number }[] = [];
-  constructor(
-    private readonly cost: Float64Array,
-    private readonly hops: Int32Array,
-  ) {}
-
-  push(state: number): void {
-    const items = this.#items;
-    items.push({ state, cost: this.cost[state]!, hops: this.hops[state]! });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): number | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < items.length && less(items[l]!, items[smallest]!)) smallest = l;
-        if (r < items.length && less(items[r]!, items[smallest]!)) smallest = r;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
-    }
-    return top?.state;
-  }
-}
-
-function less(a: { cost: number; hops: number }, b: { cost: number; hops: number }): boolean {
-  return a.cost < b.cost || (a.cost === b.cost && a.hops < b.hops);
 }

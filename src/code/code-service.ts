@@ -316,17 +316,17 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       const part = index.partOfFile.get(edge.call.file);
       if (part) byPart.set(part, [...(byPart.get(part) ?? []), edge]);
     }
-    const why = new Map<CallEdge, string[]>();
+    const explained = new Map<CallEdge, readonly string[] | undefined>();
     for (const [part, list] of byPart) {
-      const linked = await part.linked();
-      const explained = (await linked.explain?.(list)) ?? [];
-      list.forEach((edge, i) => {
-        const steps = explained[i];
-        if (steps && steps.length > 0) why.set(edge, [...steps]);
-        else if (edge.note) why.set(edge, [edge.note]);
-      });
+      const steps = (await (await part.linked()).explain?.(list)) ?? [];
+      for (const [i, edge] of list.entries()) explained.set(edge, steps[i]);
     }
-    for (const edge of edges) if (!why.has(edge) && edge.note) why.set(edge, [edge.note]);
+    const why = new Map<CallEdge, string[]>();
+    for (const edge of edges) {
+      const steps = explained.get(edge);
+      if (steps && steps.length > 0) why.set(edge, [...steps]);
+      else if (edge.note) why.set(edge, [edge.note]);
+    }
     return why;
   }
 

@@ -1,6 +1,7 @@
 // Path finder (code intelligence): shortest and K shortest simple call paths on the model, precise edges first.
 import { compareSites, type GraphView } from './graph.js';
 import { type CallEdge, type CodeSymbol, edgeCost } from './model.js';
+import { MinHeap } from '../util/min-heap.js';
 
 /** One hop: the symbol reached and the call that reached it (null for the first). */
 export interface PathStep {
@@ -180,43 +181,4 @@ function nodeKey(path: CallPath): string {
 function sharesRoot(path: CallPath, root: readonly PathStep[]): boolean {
   if (path.steps.length <= root.length) return false;
   return root.every((step, i) => path.steps[i]!.symbol.id === step.symbol.id);
-}
-
-/** A binary min-heap. */
-class MinHeap<T> {
-  readonly #items: T[] = [];
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  push(item: T): void {
-    const items = this.#items;
-    items.push(item);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.compare(items[i]!, items[parent]!) >= 0) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < items.length && this.compare(items[l]!, items[smallest]!) < 0) smallest = l;
-        if (r < items.length && this.compare(items[r]!, items[smallest]!) < 0) smallest = r;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
-    }
-    return top;
-  }
 }

@@ -2,13 +2,13 @@
 // default. Nobody traces a path through a bundle's one-letter names, and a megabyte of them costs more to analyse
 // than the rest of a tree: a module table indexed by number makes every `require(n)` a call of every module.
 import { z } from 'zod';
-import { formatBytes } from './too-large.js';
+import { largestOf, largestSchema, largestText } from './too-large.js';
 
 export const minifiedSchema = z.strictObject({
   /** Minified files left out. */
   files: z.int(),
   /** The largest of them, largest first (at most five). */
-  largest: z.array(z.strictObject({ file: z.string(), bytes: z.int() })),
+  largest: largestSchema,
 });
 export type Minified = z.infer<typeof minifiedSchema>;
 
@@ -17,7 +17,6 @@ const SCRIPT = /\.(js|cjs|mjs)$/;
 const AVERAGE_LINE = 110;
 /** Smaller files cost nothing to analyse, whatever their lines: they stay in. */
 const MIN_BYTES = 16 * 1024;
-const LARGEST_SHOWN = 5;
 
 /** Whether `text` at `path` is minified JavaScript: `*.min.js`, or 16 KB or more of lines averaging over 110 chars. */
 export function isMinified(path: string, text: string): boolean {
@@ -32,22 +31,15 @@ export function isMinified(path: string, text: string): boolean {
 export function summarizeMinified(
   files: readonly { readonly path: string; readonly bytes: number }[],
 ): Minified {
-  const largest = [...files]
-    .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
-    .slice(0, LARGEST_SHOWN)
-    .map((f) => ({ file: f.path, bytes: f.bytes }));
-  return { files: files.length, largest };
+  return { files: files.length, largest: largestOf(files) };
 }
 
 /** "1 minified file was not indexed: .yarn/plugins/x.cjs (1.0 MB); set code.indexMinified …". */
 export function minifiedNote(summary: Minified | undefined): string | undefined {
   if (!summary || summary.files === 0) return undefined;
-  const shown = summary.largest.map((f) => `${f.file} (${formatBytes(f.bytes)})`).join(', ');
-  const more =
-    summary.files > summary.largest.length ? `, and ${summary.files - summary.largest.length} more` : '';
   const one = summary.files === 1;
   return (
-    `${summary.files} minified JavaScript file${one ? ' was' : 's were'} not indexed: ${shown}${more}; ` +
+    `${summary.files} minified JavaScript file${one ? ' was' : 's were'} not indexed: ${largestText(summary)}; ` +
     `set "code": { "indexMinified": true } in .office.config.json to index ${one ? 'it' : 'them'}`
   );
 }

@@ -3,13 +3,16 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
+/** The largest files of a set left out, largest first (at most five). */
+export const largestSchema = z.array(z.strictObject({ file: z.string(), bytes: z.int() }));
+
 export const tooLargeSchema = z.strictObject({
   /** The cap in force, in bytes. */
   max_file_bytes: z.int(),
   /** Files left out for being larger. */
   files: z.int(),
   /** The largest of them, largest first (at most five). */
-  largest: z.array(z.strictObject({ file: z.string(), bytes: z.int() })),
+  largest: largestSchema,
 });
 export type TooLarge = z.infer<typeof tooLargeSchema>;
 
@@ -19,11 +22,27 @@ export function summarizeTooLarge(
   files: readonly { readonly path: string; readonly bytes: number }[],
   maxFileBytes: number,
 ): TooLarge {
-  const largest = [...files]
+  return { max_file_bytes: maxFileBytes, files: files.length, largest: largestOf(files) };
+}
+
+/** The few largest of `files`, largest first (ties by path), as results show them. */
+export function largestOf(
+  files: readonly { readonly path: string; readonly bytes: number }[],
+): z.infer<typeof largestSchema> {
+  return [...files]
     .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
     .slice(0, LARGEST_SHOWN)
     .map((f) => ({ file: f.path, bytes: f.bytes }));
-  return { max_file_bytes: maxFileBytes, files: files.length, largest };
+}
+
+/** "a.js (3.1 MB), b.js (2.4 MB), and 3 more": the largest shown, and how many were not. */
+export function largestText(summary: {
+  readonly files: number;
+  readonly largest: z.infer<typeof largestSchema>;
+}): string {
+  const shown = summary.largest.map((f) => `${f.file} (${formatBytes(f.bytes)})`).join(', ');
+  const more = summary.files - summary.largest.length;
+  return more > 0 ? `${shown}, and ${more} more` : shown;
 }
 
 export function formatBytes(bytes: number): string {
@@ -35,12 +54,9 @@ export function formatBytes(bytes: number): string {
 /** "2 files over the 2.0 MB cap were not read: a.js (3.1 MB), b.js (2.4 MB); raise it with <how>". */
 export function tooLargeNote(summary: TooLarge, verb: string, how: string): string | undefined {
   if (summary.files === 0) return undefined;
-  const shown = summary.largest.map((f) => `${f.file} (${formatBytes(f.bytes)})`).join(', ');
-  const more =
-    summary.files > summary.largest.length ? `, and ${summary.files - summary.largest.length} more` : '';
   return (
     `${summary.files} file${summary.files === 1 ? '' : 's'} over the ${formatBytes(summary.max_file_bytes)} cap ` +
-    `${summary.files === 1 ? 'was' : 'were'} not ${verb}: ${shown}${more}; raise the cap with ${how}`
+    `${summary.files === 1 ? 'was' : 'were'} not ${verb}: ${largestText(summary)}; raise the cap with ${how}`
   );
 }
 

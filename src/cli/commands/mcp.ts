@@ -12,6 +12,7 @@ import { loadTools } from '../../tools/registry.js';
 import type { ApprovalMode } from '../safety.js';
 import { withExclude } from '../exclude.js';
 import { openWorkspace } from '../wiring.js';
+import { oneOf } from '../flag-values.js';
 
 export interface McpFlags {
   readonly dir?: string;
@@ -25,16 +26,6 @@ export interface McpFlags {
 }
 
 const VERSION = '0.1.0';
-
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  choices: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
-}
 
 function portOf(value: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
@@ -75,8 +66,8 @@ async function finishTasks(stop: AbortController, running: ReadonlySet<Promise<u
 }
 
 export async function mcpCommand(flags: McpFlags): Promise<ExitCode> {
-  const approvalMode = choice<ApprovalMode>('--approval', flags.approval, approvalModes);
-  const sandboxMode = choice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
+  const approvalMode = oneOf<ApprovalMode>('--approval', flags.approval, approvalModes);
+  const sandboxMode = oneOf('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const port = flags.http === undefined ? undefined : portOf(flags.http);
   if (flags.host !== undefined && port === undefined) throw new UsageError('--host goes with --http PORT');
   const host = flags.host ?? '127.0.0.1';

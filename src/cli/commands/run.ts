@@ -22,6 +22,7 @@ import { withMaxFileBytes } from '../../util/too-large.js';
 import { withExclude } from '../exclude.js';
 import { isQuiet, note } from '../quiet.js';
 import { isInside } from '../../util/workspace.js';
+import { oneOf } from '../flag-values.js';
 
 export interface RunFlags {
   readonly dir?: string;
@@ -56,16 +57,6 @@ export function backendFlagsOf(flags: RunFlags): { store?: string; queue?: strin
     ...(flags.store !== undefined ? { store: flags.store } : {}),
     ...(typeof flags.queue === 'string' ? { queue: flags.queue } : {}),
   };
-}
-
-function parseChoice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  choices: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
 }
 
 function parseMaxIterations(value: string | undefined): number | undefined {
@@ -125,8 +116,8 @@ export async function driveTask(
   const maxIterations = parseMaxIterations(flags.maxIterations);
   const code = withExclude(withMaxFileBytes(workspace.config.code, flags.maxFileBytes), flags.exclude);
   const ws: Workspace = { ...workspace, config: { ...workspace.config, code } };
-  const approvalMode = parseChoice('--approval', flags.approval, approvalModes);
-  const sandboxMode = parseChoice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
+  const approvalMode = oneOf('--approval', flags.approval, approvalModes);
+  const sandboxMode = oneOf('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const notice = {
     current: (m: string): void => {
       process.stderr.write(`\noffice: ${m}\n`);

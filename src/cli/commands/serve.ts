@@ -7,6 +7,7 @@ import { type TokenScope, tokenScopes } from '../../schemas/server-config.js';
 import { hashToken } from '../../server/auth.js';
 import type { ApprovalMode } from '../safety.js';
 import { openWorkspace } from '../wiring.js';
+import { oneOf } from '../flag-values.js';
 
 export interface ServeFlags {
   readonly dir?: string;
@@ -19,16 +20,6 @@ export interface ServeFlags {
   readonly scopes?: string;
   readonly store?: string;
   readonly queue?: string;
-}
-
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  choices: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
 }
 
 function portOf(value: string | undefined): number | undefined {
@@ -44,7 +35,7 @@ function newTokenCommand(name: string, scopesText: string | undefined): ExitCode
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name))
     throw new UsageError(`--new-token takes a tenant name of letters, digits, _ . - (not "${name}")`);
   const scopes = (scopesText ?? 'submit,approve,read').split(',').map((s) => s.trim());
-  for (const s of scopes) choice('--scopes', s, tokenScopes);
+  for (const s of scopes) oneOf('--scopes', s, tokenScopes);
   const token = `office_${randomBytes(24).toString('base64url')}`;
   const entry = { name, sha256: hashToken(token), scopes: scopes as TokenScope[], quotas: {} };
   process.stdout.write(`${token}\n`);
@@ -57,8 +48,8 @@ function newTokenCommand(name: string, scopesText: string | undefined): ExitCode
 
 export async function serveCommand(flags: ServeFlags): Promise<ExitCode> {
   if (flags.newToken !== undefined) return newTokenCommand(flags.newToken, flags.scopes);
-  const approvalMode = choice<ApprovalMode>('--approval', flags.approval, approvalModes);
-  const sandboxMode = choice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
+  const approvalMode = oneOf<ApprovalMode>('--approval', flags.approval, approvalModes);
+  const sandboxMode = oneOf('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   const port = portOf(flags.port);
   const ws = await openWorkspace(flags.dir, {
     ...(flags.store !== undefined ? { store: flags.store } : {}),

@@ -5,6 +5,7 @@ import type { QueueWorker } from '../../queue/worker.js';
 import { approvalModes } from '../../schemas/config.js';
 import type { ApprovalMode } from '../safety.js';
 import { openWorkspace } from '../wiring.js';
+import { oneOf } from '../flag-values.js';
 
 export interface WorkerFlags {
   readonly dir?: string;
@@ -24,20 +25,10 @@ function concurrencyOf(value: string | undefined): number | undefined {
   return n;
 }
 
-function choice<T extends string>(
-  flag: string,
-  value: string | undefined,
-  choices: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} takes one of ${choices.join(', ')}, not "${value}"`);
-}
-
 export async function workerCommand(flags: WorkerFlags): Promise<ExitCode> {
   const concurrency = concurrencyOf(flags.concurrency);
-  const approvalMode = choice<ApprovalMode>('--approval', flags.approval, approvalModes);
-  const sandboxMode = choice('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
+  const approvalMode = oneOf<ApprovalMode>('--approval', flags.approval, approvalModes);
+  const sandboxMode = oneOf('--sandbox', flags.sandbox, ['auto', 'bwrap', 'process'] as const);
   let worker: QueueWorker | undefined;
   const ws = await openWorkspace(flags.dir, {
     ...(flags.store !== undefined ? { store: flags.store } : {}),

@@ -7,7 +7,7 @@
 // called by anyone (its parameters hold anything, its defaults apply), and a key nothing names means any key.
 import { type CallContext, Calls, type How, type NativeModel } from './calls.js';
 import { ANY_KEY, type CallOp, EXPORTS_VAR, MODULE_VAR, type Op } from './ir.js';
-import { Explainer, type WhyStep } from './explain.js';
+import { Explainer } from './explain.js';
 import { Members } from './members.js';
 import type { FlowProgram, FlowResult, SeededTarget, UnresolvedCall } from './program.js';
 import { type At, FlowState } from './state.js';
@@ -21,11 +21,6 @@ interface PendingCall {
   readonly op: number;
   readonly call: CallOp;
   readonly ctx: CallContext;
-}
-
-function explainer(e: Explainer) {
-  return (file: number, line: number, column: number, target: number): WhyStep[] | undefined =>
-    e.explain(file, line, column, target);
 }
 
 /** How long the solver runs before it lets the event loop turn (Ctrl-C, progress, a spinner). */
@@ -51,7 +46,6 @@ class FlowSolver {
   readonly #keyed: Array<{ k: number; apply: (key: string) => void }> = [];
   readonly #declared: Array<{ d: number; type: number; when: number }> = [];
   readonly #seeds = new Map<number, readonly SeededTarget[]>();
-  readonly #hasAccessors: boolean;
   readonly #starModules = new Set<number>();
   #thisDone = false;
 
@@ -71,8 +65,7 @@ class FlowSolver {
       store: (b, k, src) => this.#keyedAccess(k, b, (value, key) => this.#store(value, key, src, undefined)),
     };
     if (program.provenance) this.s.prop.trackOrigins();
-    this.#hasAccessors = program.files.some((file) => file.unit.o.some((op) => op.o === 'acc'));
-    this.members.accessors = this.#hasAccessors;
+    this.members.accessors = program.files.some((file) => file.unit.o.some((op) => op.o === 'acc'));
     program.files.forEach((file, f) => {
       if (file.unit.o.some((op) => op.o === 'star' && op.d === MODULE_VAR)) this.#starModules.add(f);
     });
@@ -122,8 +115,14 @@ class FlowSolver {
       hops: s.hops,
       unresolved,
       stats: { added: s.prop.added, variables: s.prop.size, values: s.values.count },
-      ...(program.provenance ? { explain: explainer(new Explainer(s, this.members)) } : {}),
+      ...(program.provenance ? { explain: this.#explainer() } : {}),
     };
+  }
+
+  /** `FlowResult.explain`: the way a function came to a call, read off the provenance kept. */
+  #explainer(): NonNullable<FlowResult['explain']> {
+    const explainer = new Explainer(this.s, this.members);
+    return (file, line, column, target) => explainer.explain(file, line, column, target);
   }
 
   async #settle(): Promise<void> {
@@ -331,7 +330,7 @@ class FlowSolver {
   #load(value: number, key: string, d: number, at: At | undefined): void {
     const { s, members, calls } = this;
     const found = members.load(value, key);
-    if (!this.#hasAccessors) {
+    if (!members.accessors) {
       s.prop.edge(found, d);
       return;
     }
@@ -352,7 +351,7 @@ class FlowSolver {
   #store(value: number, key: string, src: number, at: At | undefined): void {
     const { s, members, calls } = this;
     s.prop.edge(src, s.own(value, key));
-    if (!this.#hasAccessors || !at) return;
+    if (!members.accessors || !at) return;
     s.prop.on(members.load(value, key), (member) => {
       if (s.values.kind[member] !== 'setter') return;
       const ctx: CallContext = { id: calls.newId(), at, args: [src], name: key };
