@@ -1,6 +1,6 @@
 // Call graph for rules (`office check`): the public graph JSON (`office graph --format json`) as the read-only view
 // that endpoint matching and path search work on.
-import type { GraphView } from '../code/graph.js';
+import { type GraphView, SymbolLookup } from '../code/graph.js';
 import type { CallEdge, CodeSymbol } from '../code/model.js';
 import type { GraphJson } from '../code/service.js';
 
@@ -49,8 +49,12 @@ export function graphViewOf(graph: GraphJson): GraphView {
     text(a.to, b.to);
   for (const list of outgoing.values()) list.sort(bySite);
   for (const list of incoming.values()) list.sort(bySite);
+  const lookup = new SymbolLookup(() => symbols.values());
   return {
     symbol: (id) => symbols.get(id),
+    symbolsNamed: (name) => lookup.symbolsNamed(name),
+    symbolFiles: () => lookup.symbolFiles(),
+    symbolsInFile: (file) => lookup.symbolsInFile(file),
     symbols: () => symbols.values(),
     outgoing: (id) => outgoing.get(id) ?? [],
     incoming: (id) => incoming.get(id) ?? [],

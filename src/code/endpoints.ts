@@ -62,7 +62,7 @@ export function fileMatches(file: string, wanted: string, suffix = true): boolea
  * `esm/x.js` is not also `lib/esm/x.js`), else every file whose last segments are those of the path.
  */
 export function filesNamed(files: Iterable<string>, wanted: string): Set<string> {
-  const all = [...files];
+  const all = [...new Set(files)];
   const exact = all.filter((file) => fileMatches(file, wanted, false));
   return new Set(exact.length > 0 ? exact : all.filter((file) => fileMatches(file, wanted)));
 }
@@ -87,28 +87,28 @@ function innermostAt(symbols: readonly CodeSymbol[], line: number): CodeSymbol |
 
 /** Every symbol the endpoint names, in file and line order. */
 export function matchEndpoint(graph: GraphView, endpoint: Endpoint): CodeSymbol[] {
-  const symbols = [...graph.symbols()];
-  const files =
-    endpoint.file === undefined
-      ? undefined
-      : filesNamed(
-          symbols.map((s) => s.file),
-          endpoint.file,
-        );
-  const inFiles = files ? symbols.filter((symbol) => files.has(symbol.file)) : symbols;
-  if (endpoint.line !== undefined) {
-    const line = endpoint.line;
-    return [...new Set(inFiles.map((s) => s.file))]
-      .flatMap(
-        (file) =>
-          innermostAt(
-            inFiles.filter((s) => s.file === file),
-            line,
-          ) ?? [],
-      )
+  if (endpoint.file !== undefined) {
+    const files = [...filesNamed(graph.symbolFiles(), endpoint.file)];
+    if (endpoint.line !== undefined) {
+      const line = endpoint.line;
+      return files.flatMap((file) => innermostAt(graph.symbolsInFile(file), line) ?? []).sort(compareSymbols);
+    }
+    return files
+      .flatMap((file) => graph.symbolsInFile(file).filter((symbol) => nameMatches(symbol, endpoint.name)))
       .sort(compareSymbols);
   }
-  return inFiles.filter((symbol) => nameMatches(symbol, endpoint.name)).sort(compareSymbols);
+  return symbolsMatching(graph, endpoint.name).sort(compareSymbols);
+}
+
+/**
+ * Symbols a name alone matches, looked up by their last name segment; a whole scan only for `<module>` and for a
+ * name no symbol ends with (a computed member, `Class[Symbol.iterator]`).
+ */
+function symbolsMatching(graph: GraphView, name: string): CodeSymbol[] {
+  const scan = (): CodeSymbol[] => [...graph.symbols()].filter((symbol) => nameMatches(symbol, name));
+  if (name === MODULE_NAME) return scan();
+  const found = graph.symbolsNamed(name.slice(name.lastIndexOf('.') + 1)).filter((s) => nameMatches(s, name));
+  return found.length > 0 || !name.includes('.') ? found : scan();
 }
 
 /**

@@ -83,7 +83,7 @@ export async function extractAhead(
   const jobs: ExtractJob[] = [];
   for (const part of eligible) {
     const mainThread = !forWorkers.includes(part);
-    for (const file of await facts.uncached(part.files, part.adapter)) {
+    for (const file of facts.uncached(part.files, part.adapter)) {
       jobs.push({ file, adapter: part.adapter, mainThread });
     }
   }

@@ -1,33 +1,33 @@
-// Facts of each source file (code intelligence): from the last index in memory, else the cache file, else what
-// the extraction pool extracted for it, else the adapter's `extract`; loads the cache file only when some part of
-// the tree actually needs facts.
-import type { CachedFile, CacheLocation } from './cache.js';
-import { readFactsCache, writeFactsCache } from './cache.js';
+// Facts of each source file (code intelligence): from the last index in memory, else the code store, else what
+// the extraction pool extracted for it, else the adapter's `extract`. Facts are read from the store one file at a
+// time, only for the parts of the tree that must be linked again.
 import { type Extracted, extractOne } from './extract-pool.js';
 import type { LanguageAdapter, SourceFile } from './model.js';
+import type { CodeStore, StoredFacts } from './store.js';
 
 export class FactsStore {
-  readonly #cache: CacheLocation;
-  readonly #problems: string[];
-  #known: Promise<ReadonlyMap<string, CachedFile>> | undefined;
-  #unusableCache = false;
+  readonly #store: CodeStore | undefined;
+  /** Facts the last index of the same dir in this process used (looked up or extracted). */
+  readonly #previous: ReadonlyMap<string, StoredFacts>;
+  /** Adapter, version and hash of each file's facts in the store, read on first need. */
+  #keys: ReadonlyMap<string, Omit<StoredFacts, 'facts'>> | undefined;
   /** Facts looked up or extracted by this index. */
-  readonly #used = new Map<string, CachedFile>();
+  readonly #used = new Map<string, StoredFacts>();
+  /** Facts extracted by this index and not yet written to the store. */
+  readonly #unsaved = new Map<string, StoredFacts>();
   /** Extracted ahead of `factsOf` (by the pool), keyed by path; taken by `factsOf` as if it had extracted them. */
   readonly #ahead = new Map<string, { adapter: LanguageAdapter; hash: string; result: Extracted }>();
   #extracted = 0;
   #reused = 0;
 
-  constructor(cache: CacheLocation, previous: FactsStore | undefined, problems: string[]) {
-    this.#cache = cache;
-    this.#problems = problems;
-    this.#known = previous?.handOver();
+  constructor(store: CodeStore | undefined, previous: FactsStore | undefined) {
+    this.#store = store;
+    this.#previous = previous?.handOver() ?? new Map();
   }
 
-  /** What the next index of the same dir may start from: facts loaded and extracted here, if any were loaded. */
-  handOver(): Promise<ReadonlyMap<string, CachedFile>> | undefined {
-    const used = this.#used;
-    return this.#known?.then((known) => new Map([...known, ...used]));
+  /** What the next index of the same dir may start from: the facts used here and those handed here. */
+  handOver(): ReadonlyMap<string, StoredFacts> {
+    return new Map([...this.#previous, ...this.#used]);
   }
 
   /** Files extracted by this index. */
@@ -41,9 +41,12 @@ export class FactsStore {
   }
 
   /** The files among `sources` that `factsOf` would extract: no facts of this adapter version for their content. */
-  async uncached(sources: readonly SourceFile[], adapter: LanguageAdapter): Promise<SourceFile[]> {
-    const known = await this.#load();
-    return sources.filter((source) => !isCachedFor(known.get(source.path), source, adapter));
+  uncached(sources: readonly SourceFile[], adapter: LanguageAdapter): SourceFile[] {
+    return sources.filter(
+      (source) =>
+        !isFor(this.#previous.get(source.path), source, adapter) &&
+        !isFor(this.#storedKeys().get(source.path), source, adapter),
+    );
   }
 
   /** Hands over what the pool extracted for `source`: the next `factsOf` of it takes this instead of extracting. */
@@ -52,12 +55,16 @@ export class FactsStore {
   }
 
   /** The file's facts, or why the adapter could not parse it. */
-  async factsOf(
+  factsOf(
     source: SourceFile,
     adapter: LanguageAdapter,
-  ): Promise<{ readonly facts: unknown } | { readonly problem: string }> {
-    const cached = (await this.#load()).get(source.path);
-    if (isCachedFor(cached, source, adapter)) {
+  ): { readonly facts: unknown } | { readonly problem: string } {
+    const known = this.#previous.get(source.path);
+    let cached: StoredFacts | undefined;
+    if (isFor(known, source, adapter)) cached = known;
+    else if (isFor(this.#storedKeys().get(source.path), source, adapter))
+      cached = this.#store?.facts(source.path);
+    if (isFor(cached, source, adapter)) {
       this.#used.set(source.path, cached);
       this.#reused++;
       return { facts: cached.facts };
@@ -67,53 +74,49 @@ export class FactsStore {
     const result =
       ahead?.adapter === adapter && ahead.hash === source.hash ? ahead.result : extractOne(adapter, source);
     if ('facts' in result) {
-      this.#used.set(source.path, {
-        adapter: adapter.id,
-        version: adapter.version,
-        hash: source.hash,
-        facts: result.facts,
-      });
+      const entry = { adapter: adapter.id, version: adapter.version, hash: source.hash, facts: result.facts };
+      this.#used.set(source.path, entry);
+      this.#unsaved.set(source.path, entry);
       this.#extracted++;
     }
     return result;
   }
 
   /**
-   * Writes the cache file when it differs from what the tree needs: new facts, files gone, or an unreadable
-   * file. Facts of files this index did not need (their part was unchanged) are kept as they were.
+   * What the store must change to hold the facts of the files `present`: facts extracted since the last call, and
+   * the paths of stored facts whose file is gone. Taking them marks them written.
    */
-  async save(present: ReadonlySet<string>): Promise<void> {
-    if (!this.#known) return;
-    const known = await this.#known;
-    const gone = [...known.keys()].some((path) => !present.has(path));
-    if (this.#extracted === 0 && !gone && !this.#unusableCache) return;
-    const content = new Map<string, CachedFile>();
-    for (const path of [...present].sort()) {
-      const entry = this.#used.get(path) ?? known.get(path);
-      if (entry) content.set(path, entry);
-    }
-    await writeFactsCache(this.#cache, content).catch((err: Error) => {
-      this.#problems.push(`could not write the code cache ${this.#cache.factsPath} (${err.message})`);
-    });
+  takeChanges(present: ReadonlySet<string>): { facts: Map<string, StoredFacts>; goneFacts: string[] } {
+    const facts = new Map([...this.#unsaved].filter(([path]) => present.has(path)));
+    this.#unsaved.clear();
+    // Stored facts of a file gone matter only when something is written anyway, or when the store was read here.
+    if (facts.size === 0 && this.#keys === undefined) return { facts, goneFacts: [] };
+    const goneFacts = [...this.#storedKeys().keys()].filter((path) => !present.has(path));
+    this.#keys = undefined;
+    return { facts, goneFacts };
   }
 
-  #load(): Promise<ReadonlyMap<string, CachedFile>> {
-    this.#known ??= readFactsCache(this.#cache).then((read) => {
-      if (read.problem) {
-        this.#problems.push(read.problem);
-        this.#unusableCache = true;
-      }
-      return read.value;
-    });
-    return this.#known;
+  #storedKeys(): ReadonlyMap<string, Omit<StoredFacts, 'facts'>> {
+    this.#keys ??= this.#store?.factKeys() ?? new Map();
+    return this.#keys;
   }
 }
 
-function isCachedFor(
-  cached: CachedFile | undefined,
+function isFor(
+  cached: StoredFacts | undefined,
   source: SourceFile,
   adapter: LanguageAdapter,
-): cached is CachedFile {
+): cached is StoredFacts;
+function isFor(
+  cached: Omit<StoredFacts, 'facts'> | undefined,
+  source: SourceFile,
+  adapter: LanguageAdapter,
+): boolean;
+function isFor(
+  cached: Omit<StoredFacts, 'facts'> | undefined,
+  source: SourceFile,
+  adapter: LanguageAdapter,
+): boolean {
   return (
     cached !== undefined &&
     cached.adapter === adapter.id &&

@@ -10,8 +10,34 @@ export interface GraphView {
   /** Calls reaching `id`, ordered by call site. */
   incoming(id: string): readonly CallEdge[];
   edges(): Iterable<CallEdge>;
+  /** Symbols whose `name` (the last segment of the qualified name) is `name`. */
+  symbolsNamed(name: string): readonly CodeSymbol[];
+  /** Every file holding a symbol. */
+  symbolFiles(): Iterable<string>;
+  symbolsInFile(file: string): readonly CodeSymbol[];
   readonly symbolCount: number;
   readonly edgeCount: number;
+}
+
+/** A graph an index answers from: lazy refinement adds the edges it finds. */
+export interface IndexGraph extends GraphView {
+  /** Adds the edges not already present whose ends are known symbols; returns those added. */
+  addEdges(edges: Iterable<CallEdge>): CallEdge[];
+}
+
+/** Sorts calls by call site, then by the symbol at their `other` end (the same order for every graph). */
+export function sortCalls(
+  edges: CallEdge[],
+  other: 'from' | 'to',
+  symbol: (id: string) => CodeSymbol | undefined,
+): CallEdge[] {
+  return edges.sort((a, b) => {
+    const bySite = compareSites(a.call, b.call);
+    if (bySite !== 0) return bySite;
+    const x = symbol(a[other]);
+    const y = symbol(b[other]);
+    return x && y ? compareSymbols(x, y) : 0;
+  });
 }
 
 export function edgeKey(edge: CallEdge): string {
@@ -32,8 +58,35 @@ export function compareSymbols(a: CodeSymbol, b: CodeSymbol): number {
   );
 }
 
-export class CallGraph implements GraphView {
+/** Look-ups of a fixed set of symbols by name and by file, grouped on first use. */
+export class SymbolLookup implements Pick<GraphView, 'symbolsNamed' | 'symbolFiles' | 'symbolsInFile'> {
+  readonly #symbols: () => Iterable<CodeSymbol>;
+  #byName: Map<string, CodeSymbol[]> | undefined;
+  #byFile: Map<string, CodeSymbol[]> | undefined;
+
+  constructor(symbols: () => Iterable<CodeSymbol>) {
+    this.#symbols = symbols;
+  }
+
+  symbolsNamed(name: string): readonly CodeSymbol[] {
+    this.#byName ??= groupBy(this.#symbols(), (symbol) => symbol.name);
+    return this.#byName.get(name) ?? [];
+  }
+
+  symbolFiles(): Iterable<string> {
+    this.#byFile ??= groupBy(this.#symbols(), (symbol) => symbol.file);
+    return this.#byFile.keys();
+  }
+
+  symbolsInFile(file: string): readonly CodeSymbol[] {
+    this.#byFile ??= groupBy(this.#symbols(), (symbol) => symbol.file);
+    return this.#byFile.get(file) ?? [];
+  }
+}
+
+export class CallGraph implements IndexGraph {
   readonly #symbols = new Map<string, CodeSymbol>();
+  #lookup = new SymbolLookup(() => this.#symbols.values());
   readonly #out = new Map<string, CallEdge[]>();
   readonly #in = new Map<string, CallEdge[]>();
   readonly #keys = new Set<string>();
@@ -54,6 +107,19 @@ export class CallGraph implements GraphView {
 
   addSymbols(symbols: Iterable<CodeSymbol>): void {
     for (const symbol of symbols) if (!this.#symbols.has(symbol.id)) this.#symbols.set(symbol.id, symbol);
+    this.#lookup = new SymbolLookup(() => this.#symbols.values());
+  }
+
+  symbolsNamed(name: string): readonly CodeSymbol[] {
+    return this.#lookup.symbolsNamed(name);
+  }
+
+  symbolFiles(): Iterable<string> {
+    return this.#lookup.symbolFiles();
+  }
+
+  symbolsInFile(file: string): readonly CodeSymbol[] {
+    return this.#lookup.symbolsInFile(file);
   }
 
   /**
@@ -105,15 +171,18 @@ export class CallGraph implements GraphView {
 
   #sorted(list: CallEdge[] | undefined, other: 'from' | 'to'): readonly CallEdge[] {
     if (!list) return [];
-    if (this.#unsorted.delete(list)) {
-      list.sort((a, b) => {
-        const bySite = compareSites(a.call, b.call);
-        if (bySite !== 0) return bySite;
-        const x = this.#symbols.get(a[other]);
-        const y = this.#symbols.get(b[other]);
-        return x && y ? compareSymbols(x, y) : 0;
-      });
-    }
+    if (this.#unsorted.delete(list)) sortCalls(list, other, (id) => this.#symbols.get(id));
     return list;
   }
+}
+
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

@@ -1,15 +1,16 @@
-// Code indexer (code intelligence): walks a tree, hashes each file, and per language adapter reuses the last
-// linked graph when the adapter's files (and the config files its link reads) are unchanged, else extracts the
-// changed files' facts (in worker threads too when there are many) and links again; then merges every adapter's
-// symbols and edges into one call graph.
+// Code indexer (code intelligence): walks a tree, hashes each file whose size or mtime changed since the last index
+// (the others are not even read), and per language adapter reuses the linked graph in the code store when the
+// adapter's files (and the config files its link reads) are unchanged, else extracts the changed files' facts (in
+// worker threads too when there are many) and links again, writing the result to the store in one transaction.
+// The index's graph reads stored parts row by row as queries reach them.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isMinified, summarizeMinified } from '../util/minified.js';
 import { summarizeTooLarge } from '../util/too-large.js';
-import { walkFiles } from '../util/walk.js';
+import { type WalkedFile, walkFileStats } from '../util/walk.js';
 import { findWorkspaceRoot } from '../util/workspace.js';
 import {
   type AdapterEntry,
@@ -18,20 +19,14 @@ import {
   indexedExtensions,
   loadAdapter,
 } from './adapters.js';
-import {
-  type CacheLocation,
-  cacheLocation,
-  readRefinementsCache,
-  readSnapshotsCache,
-  type Refinements,
-  type Snapshot,
-  writeSnapshotsCache,
-} from './cache.js';
+import { type CacheLocation, cacheLocation, type Refinements, refinementsSchema } from './cache.js';
 import { extractAhead, type PoolPolicy, type PoolReport } from './extract-pool.js';
 import { FactsStore } from './facts-store.js';
-import { CallGraph } from './graph.js';
+import { CallGraph, edgeKey, type IndexGraph } from './graph.js';
 import type { CallEdge, CodeSymbol, LanguageAdapter, LinkContext, LinkedGraph, SourceFile } from './model.js';
 import type { IndexStats } from './service.js';
+import { LayeredGraph } from './stored-graph.js';
+import { CodeStore, type StoredFile, type StoredPart, type StoreWrite } from './store.js';
 
 export interface IndexerOptions {
   /** Languages to read; the built-in registry by default. */
@@ -53,16 +48,23 @@ export interface IndexPart {
   readonly adapter: LanguageAdapter;
   /**
    * Adapter version, every (path, hash) of its files and the adapter's digest of the config files its link
-   * reads (`linkInputsDigest`): snapshots and refinements hold for exactly this.
+   * reads (`linkInputsDigest`): stored graphs and refinements hold for exactly this.
    */
   readonly fingerprint: string;
-  readonly symbols: readonly CodeSymbol[];
-  readonly edges: readonly CallEdge[];
+  /** The part's files (relative paths). */
+  readonly files: readonly string[];
+  /** Symbols and edges linked by this process; none when the part is read from the code store. */
+  readonly linkedHere?: { readonly symbols: readonly CodeSymbol[]; readonly edges: readonly CallEdge[] };
   /** Files of this part the adapter could not parse. */
   readonly problems: readonly string[];
   /** Whether the adapter's linked graph can refine (then `linked()` is worth calling). */
   readonly refinable: boolean;
-  /** The adapter's linked graph; a part restored from the cache links on this first call. */
+  /** The only symbols refinement may add edges for, when the adapter says (`LinkedGraph.refineScope`). */
+  readonly refineScope?: {
+    readonly outgoingFrom: ReadonlySet<string>;
+    readonly incomingTo: ReadonlySet<string>;
+  };
+  /** The adapter's linked graph; a part read from the store links on this first call. */
   linked(): Promise<LinkedGraph>;
   /** Adapter version and link-inputs digest: what a memo of refinement is kept under. */
   readonly memoKey: string;
@@ -70,7 +72,7 @@ export interface IndexPart {
   memo(): unknown;
   readonly refinedOutgoing: Set<string>;
   readonly refinedIncoming: Set<string>;
-  /** Every edge refinement added, for the refinements cache. */
+  /** Every edge refinement added, for the store. */
   readonly refinedEdges: CallEdge[];
 }
 
@@ -78,7 +80,9 @@ export interface CodeIndex {
   /** Real absolute path of the indexed directory. */
   readonly root: string;
   readonly cache: CacheLocation;
-  readonly graph: CallGraph;
+  /** The code store, when it could be opened. */
+  readonly store?: CodeStore;
+  readonly graph: IndexGraph;
   readonly parts: readonly IndexPart[];
   /** Which part owns each file (relative path). */
   readonly partOfFile: ReadonlyMap<string, IndexPart>;
@@ -91,8 +95,12 @@ export interface CodeIndex {
   readonly extraction?: PoolReport;
 }
 
-const READ_CONCURRENCY = 32;
 const YIELD_EVERY_MS = 50;
+/**
+ * A file modified this recently may change again within the same mtime tick without its size changing: its mtime
+ * is not trusted by the next index, which reads and hashes it again (git's "racily clean" entries).
+ */
+const RACY_MS = 2_000;
 
 /** Resolves and checks the directory to index. */
 export async function indexRoot(dir: string): Promise<string> {
@@ -105,7 +113,8 @@ export async function indexRoot(dir: string): Promise<string> {
 
 /**
  * Builds the index of `dir`, reusing from `previous` (the last index of the same dir in this process) or from
- * the cache whatever is unchanged: a part whose files are all unchanged is neither extracted nor linked.
+ * the code store whatever is unchanged: a part whose files are all unchanged is neither extracted nor linked, and
+ * its graph is read from the store as queries need it.
  */
 export async function buildIndex(
   dir: string,
@@ -119,10 +128,11 @@ export async function buildIndex(
   const entries = options.adapters ?? builtinAdapters;
   const problems: string[] = [];
   const sameDir = previous?.root === root ? previous : undefined;
+  const store = sameDir?.store ?? openStore(cache, problems);
 
   const maxFileBytes = options.maxFileBytes ?? 2_000_000;
   const tooLarge: { path: string; bytes: number }[] = [];
-  const paths = await walkFiles(root, {
+  const walked = await walkFileStats(root, {
     extensions: indexedExtensions(entries),
     exclude: options.exclude ?? [],
     maxFileBytes,
@@ -130,17 +140,22 @@ export async function buildIndex(
     gitignoreFrom: workspace,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const byEntry = new Map<AdapterEntry, string[]>();
-  for (const path of paths) {
-    const entry = adapterEntryFor(entries, path);
-    if (entry) byEntry.set(entry, [...(byEntry.get(entry) ?? []), path]);
+  const byEntry = new Map<AdapterEntry, WalkedFile[]>();
+  for (const file of walked) {
+    const entry = adapterEntryFor(entries, file.path);
+    if (!entry) continue;
+    const list = byEntry.get(entry);
+    if (list) list.push(file);
+    else byEntry.set(entry, [file]);
   }
+  const scanned = await scanSources(root, [...byEntry.values()].flat(), store, problems, options.signal);
+  const { sources } = scanned;
   const minified: { path: string; bytes: number }[] = [];
-  const sources = await readSources(root, [...byEntry.values()].flat(), problems, options.signal);
   if (!options.indexMinified) {
-    for (const [path, source] of sources) {
-      if (!isMinified(path, source.text)) continue;
-      minified.push({ path, bytes: Buffer.byteLength(source.text) });
+    for (const path of scanned.minified) {
+      const source = sources.get(path);
+      if (!source) continue;
+      minified.push({ path, bytes: scanned.sizes.get(path) ?? 0 });
       sources.delete(path);
     }
   }
@@ -152,105 +167,119 @@ export async function buildIndex(
   };
   options.onProgress?.(0, sources.size);
 
-  const facts = new FactsStore(cache, sameDir?.facts, problems);
-  let snapshots: Promise<Map<string, Snapshot>> | undefined;
-  const loadSnapshots = (): Promise<Map<string, Snapshot>> =>
-    (snapshots ??= readSnapshotsCache(cache).then((read) => {
-      if (read.problem) problems.push(read.problem);
-      return read.value;
-    }));
-  const refinements = readRefinementsCache(cache).then((read) => {
-    if (read.problem) problems.push(read.problem);
-    return read.value;
-  });
+  const facts = new FactsStore(store, sameDir?.facts);
+  const refinements = readRefinements(store, problems);
+  /** Writes what this index learnt so far (facts, file stats, linked parts) in one transaction; false if it could not. */
+  const persist = (parts: StoreWrite['parts'] = []): boolean => {
+    if (!store) return false;
+    const change: StoreWrite = { ...scanned.changes, ...facts.takeChanges(present), parts };
+    scanned.changes = {};
+    const empty =
+      !change.files?.size && !change.goneFiles?.length && !change.facts?.size && !change.goneFacts?.length;
+    // An unchanged tree writes nothing: no write lock is taken.
+    if (empty && parts.length === 0) return true;
+    try {
+      store.write(change);
+      return true;
+    } catch (err) {
+      problems.push(`could not write the code store ${store.path} (${(err as Error).message})`);
+      return false;
+    }
+  };
 
   const planned: PlannedPart[] = [];
-  for (const [entry, entryPaths] of byEntry) {
+  for (const [entry, entryFiles] of byEntry) {
     options.signal?.throwIfAborted();
     const adapter = await loadAdapter(entry);
-    const files = entryPaths.flatMap((path) => sources.get(path) ?? []);
+    const files = entryFiles.flatMap((file) => sources.get(file.path) ?? []);
     const inputs = linkInputsDigest(adapter, files, root, sources);
     const fingerprint = fingerprintOf(adapter, files, inputs);
     const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
-    const snapshot = reusable ? undefined : (await loadSnapshots()).get(adapter.id);
+    const stored = reusable ? undefined : readPart(store, adapter.id, problems);
     const memoKey = `${adapter.version}\0${inputs}`;
-    const refined = (await refinements).get(adapter.id);
-    planned.push({ entry, adapter, files, fingerprint, reusable, snapshot, memoKey, refined });
+    const refined = refinements.get(adapter.id);
+    planned.push({ entry, adapter, files, fingerprint, reusable, stored, memoKey, refined });
   }
-  const toLink = planned.filter((p) => !p.reusable && p.snapshot?.fingerprint !== p.fingerprint);
-  const ahead = await extractAhead(toLink, facts, {
-    ...options.extractPool,
-    ...(options.signal ? { signal: options.signal } : {}),
-    tick: () => progress(1),
-  });
+  const toLink = planned.filter((p) => !p.reusable && p.stored?.fingerprint !== p.fingerprint);
 
   const parts: IndexPart[] = [];
-  let linkedNow = false;
   let reusedFiles = 0;
-  for (const { adapter, files, fingerprint, reusable, snapshot, memoKey, refined } of planned) {
-    options.signal?.throwIfAborted();
-    // A memo kept under another adapter version or other config files is not handed over.
-    const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
-    const link = (tick: (file: SourceFile) => void) =>
-      linkFiles(
-        adapter,
-        files,
-        facts,
-        linkContext(root, sources, memo, options.signal),
-        tick,
-        options.signal,
-      );
-    const keys = { fingerprint, memoKey, memo };
-    if (reusable) {
-      parts.push(reusable);
-      reusedFiles += files.length;
-      progress(files.length);
-    } else if (snapshot?.fingerprint === fingerprint) {
-      // Linked again only if a query needs refinement; its progress is not this index's.
-      const later = once(
-        async () => (await link(() => {})).linked,
-        () => facts.save(present),
-      );
-      parts.push(newPart(adapter, keys, snapshot, later, refined));
-      reusedFiles += files.length;
-      progress(files.length);
-    } else {
-      const { linked, problems: unparsed } = await link((file) => {
-        if (!ahead.ticked.has(file.path)) progress(1);
-      });
-      const made = {
-        refinable: linked.refine !== undefined,
-        problems: unparsed,
-        symbols: linked.symbols,
-        edges: linked.edges,
-      };
-      parts.push(newPart(adapter, keys, made, async () => linked, refined));
-      linkedNow = true;
+  const linkedNow: NonNullable<StoreWrite['parts']>[number][] = [];
+  let extraction: PoolReport | undefined;
+  try {
+    const ahead = await extractAhead(toLink, facts, {
+      ...options.extractPool,
+      ...(options.signal ? { signal: options.signal } : {}),
+      tick: () => progress(1),
+    });
+    extraction = ahead.report;
+    for (const { adapter, files, fingerprint, reusable, stored, memoKey, refined } of planned) {
+      options.signal?.throwIfAborted();
+      // A memo kept under another adapter version or other config files is not handed over.
+      const memo = refined?.memo?.key === memoKey ? refined.memo.value : undefined;
+      // The facts are written before linking: the solve's heap makes a large write several times slower after.
+      const link = (tick: (file: SourceFile) => void) =>
+        linkFiles(adapter, files, facts, linkContext(root, sources, memo, options.signal), {
+          tick,
+          beforeLink: () => void persist(),
+          signal: options.signal,
+        });
+      const keys = { fingerprint, memoKey, memo, files: files.map((file) => file.path) };
+      if (reusable) {
+        parts.push(reusable);
+        reusedFiles += files.length;
+        progress(files.length);
+      } else if (stored?.fingerprint === fingerprint) {
+        // Linked again only if a query needs refinement; its progress is not this index's.
+        const later = once(async () => (await link(() => {})).linked);
+        parts.push(newPart(adapter, keys, stored, later, refined));
+        reusedFiles += files.length;
+        progress(files.length);
+      } else {
+        const { linked, problems: unparsed } = await link((file) => {
+          if (!ahead.ticked.has(file.path)) progress(1);
+        });
+        const head = {
+          refinable: linked.refine !== undefined,
+          ...(linked.refine && linked.refineScope ? { refineScope: linked.refineScope } : {}),
+          problems: unparsed,
+        };
+        const made = { ...head, linkedHere: { symbols: linked.symbols, edges: linked.edges } };
+        parts.push(newPart(adapter, keys, made, async () => linked, refined));
+        linkedNow.push({ part: { adapter: adapter.id, fingerprint, ...head }, ...storableGraph(linked) });
+      }
+      problems.push(...parts.at(-1)!.problems);
     }
-    problems.push(...parts.at(-1)!.problems);
+  } catch (err) {
+    // Ctrl-C or a failure mid-index: the facts extracted so far are kept, so that the next index resumes there.
+    persist();
+    throw err;
   }
-  await facts.save(present);
-  if (linkedNow) await saveSnapshots(cache, parts, problems);
+  const written = persist(linkedNow);
+  if (written && store) {
+    try {
+      store.dropPartsExcept(planned.map((p) => p.adapter.id));
+    } catch (err) {
+      problems.push(`could not write the code store ${store.path} (${(err as Error).message})`);
+    }
+  }
 
-  const graph = new CallGraph();
+  const graph = graphOf(parts, store);
   const partOfFile = new Map<string, IndexPart>();
-  for (const part of parts) graph.addSymbols(part.symbols);
-  for (const part of parts) {
-    graph.addEdges(part.edges);
-    graph.addEdges(part.refinedEdges);
-    for (const symbol of part.symbols) partOfFile.set(symbol.file, part);
-  }
+  for (const part of parts) for (const file of part.files) partOfFile.set(file, part);
+  for (const part of parts) graph.addEdges(part.refinedEdges);
   const cacheState: IndexStats['cache'] =
     facts.extracted === 0 ? 'hit' : facts.reused + reusedFiles === 0 ? 'miss' : 'partial';
   return {
     root,
     cache,
+    ...(store ? { store } : {}),
     graph,
     parts,
     partOfFile,
     facts,
     problems,
-    ...(ahead.report ? { extraction: ahead.report } : {}),
+    ...(extraction ? { extraction } : {}),
     stats: {
       files: present.size,
       symbols: graph.symbolCount,
@@ -271,30 +300,169 @@ interface PlannedPart {
   readonly fingerprint: string;
   /** The previous in-process index's part, when its files are unchanged. */
   readonly reusable: IndexPart | undefined;
-  readonly snapshot: Snapshot | undefined;
+  /** What the store holds for the adapter. */
+  readonly stored: StoredPartHead | undefined;
   readonly memoKey: string;
-  /** What the refinements cache holds for this adapter (for another tree, possibly). */
+  /** What the store holds of refinement for this adapter (for another tree, possibly). */
   readonly refined: Refinements | undefined;
 }
 
-async function readSources(
+type StoredPartHead = Pick<StoredPart, 'fingerprint' | 'refinable' | 'problems' | 'refineScope'>;
+
+/** Opens the dir's code store (creating its folder), removing the JSON cache files of earlier versions. */
+function openStore(cache: CacheLocation, problems: string[]): CodeStore | undefined {
+  try {
+    mkdirSync(dirname(cache.storePath), { recursive: true });
+  } catch (err) {
+    problems.push(
+      `could not create the code cache folder ${dirname(cache.storePath)} (${(err as Error).message})`,
+    );
+    return undefined;
+  }
+  const opened = CodeStore.open(cache.storePath, cache.root);
+  if (opened.problem) problems.push(opened.problem);
+  if (opened.store) for (const legacy of cache.legacyPaths) rmSync(legacy, { force: true });
+  return opened.store;
+}
+
+function readPart(
+  store: CodeStore | undefined,
+  adapter: string,
+  problems: string[],
+): StoredPartHead | undefined {
+  try {
+    return store?.part(adapter);
+  } catch (err) {
+    problems.push(`could not read the code store ${store?.path} (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+function readRefinements(store: CodeStore | undefined, problems: string[]): Map<string, Refinements> {
+  const refinements = new Map<string, Refinements>();
+  if (!store) return refinements;
+  try {
+    for (const [adapter, data] of store.refinements()) {
+      const parsed = refinementsSchema.safeParse(data);
+      if (parsed.success) refinements.set(adapter, parsed.data);
+      else problems.push(`${store.path} holds refinements of another version for ${adapter}; refining again`);
+    }
+  } catch (err) {
+    problems.push(`could not read the code store ${store.path} (${(err as Error).message})`);
+  }
+  return refinements;
+}
+
+/** What the store changes for the files' stat rows: new or changed rows, and rows of files gone. */
+interface StatChanges {
+  files?: Map<string, StoredFile>;
+  goneFiles?: string[];
+}
+
+/**
+ * Each file's source, hashed: a file whose size and mtime match the store's row keeps that row's hash and is read
+ * only if a query needs its text; any other is read and hashed now. Also which files are minified, and the stat
+ * rows to write.
+ */
+async function scanSources(
   root: string,
-  paths: readonly string[],
+  files: readonly WalkedFile[],
+  store: CodeStore | undefined,
   problems: string[],
   signal: AbortSignal | undefined,
-): Promise<Map<string, SourceFile>> {
+): Promise<{
+  sources: Map<string, SourceFile>;
+  minified: string[];
+  sizes: Map<string, number>;
+  changes: StatChanges;
+}> {
+  let known: Map<string, StoredFile>;
+  try {
+    known = store?.files() ?? new Map();
+  } catch (err) {
+    problems.push(`could not read the code store ${store?.path} (${(err as Error).message})`);
+    known = new Map();
+  }
   const sources = new Map<string, SourceFile>();
-  await forEachLimited(paths, READ_CONCURRENCY, async (path) => {
-    signal?.throwIfAborted();
-    const absPath = join(root, path);
-    try {
-      const text = await readFile(absPath, 'utf8');
-      sources.set(path, { path, absPath, text, hash: createHash('sha256').update(text).digest('hex') });
-    } catch (err) {
-      problems.push(`${path}: not readable (${(err as Error).message})`);
+  const minified: string[] = [];
+  const sizes = new Map<string, number>();
+  const changed = new Map<string, StoredFile>();
+  const now = Date.now();
+  let turned = performance.now();
+  for (const file of files) {
+    if (performance.now() - turned > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turned = performance.now();
     }
+    signal?.throwIfAborted();
+    const absPath = join(root, file.path);
+    sizes.set(file.path, file.size);
+    const row = known.get(file.path);
+    if (row && row.mtime === file.mtimeMs && row.size === file.size) {
+      sources.set(file.path, lazySource(file.path, absPath, row.hash));
+      if (row.minified) minified.push(file.path);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(absPath, 'utf8');
+    } catch (err) {
+      problems.push(`${file.path}: not readable (${(err as Error).message})`);
+      continue;
+    }
+    const hash = createHash('sha256').update(text).digest('hex');
+    const isMin = isMinified(file.path, text);
+    sources.set(file.path, { path: file.path, absPath, text, hash });
+    if (isMin) minified.push(file.path);
+    const mtime = now - file.mtimeMs < RACY_MS ? -1 : file.mtimeMs;
+    if (row?.mtime !== mtime || row.size !== file.size || row.hash !== hash || row.minified !== isMin)
+      changed.set(file.path, { size: file.size, mtime, hash, minified: isMin });
+  }
+  const goneFiles = [...known.keys()].filter((path) => !sizes.has(path));
+  return { sources, minified, sizes, changes: { files: changed, goneFiles } };
+}
+
+/** A source whose text is read on first use: an unchanged file is hashed already and often not needed at all. */
+function lazySource(path: string, absPath: string, hash: string): SourceFile {
+  let text: string | undefined;
+  return {
+    path,
+    absPath,
+    hash,
+    get text(): string {
+      text ??= readFileSync(absPath, 'utf8');
+      return text;
+    },
+  };
+}
+
+/** A linked graph as the store keeps it: symbols once by id, and edges whose ends are among them. */
+function storableGraph(linked: LinkedGraph): { symbols: CodeSymbol[]; edges: CallEdge[] } {
+  const ids = new Set<string>();
+  const symbols = linked.symbols.filter((symbol) => !ids.has(symbol.id) && ids.add(symbol.id));
+  const keys = new Set<string>();
+  const edges = linked.edges.filter((edge) => {
+    if (!ids.has(edge.from) || !ids.has(edge.to)) return false;
+    const key = edgeKey(edge);
+    return !keys.has(key) && keys.add(key);
   });
-  return sources;
+  return { symbols, edges };
+}
+
+/** The index's graph: parts linked here in memory, the others read from the store. */
+function graphOf(parts: readonly IndexPart[], store: CodeStore | undefined): IndexGraph {
+  const memory = new CallGraph();
+  for (const part of parts) if (part.linkedHere) memory.addSymbols(part.linkedHere.symbols);
+  for (const part of parts) if (part.linkedHere) memory.addEdges(part.linkedHere.edges);
+  const stored = parts.filter((part) => !part.linkedHere);
+  if (stored.length === 0 || !store) return memory;
+  const counts = { symbols: 0, edges: 0 };
+  for (const part of stored) {
+    const row = store.part(part.adapter.id);
+    counts.symbols += row?.symbols ?? 0;
+    counts.edges += row?.edges ?? 0;
+  }
+  return new LayeredGraph(memory, store, new Set(stored.map((part) => part.adapter.id)), counts);
 }
 
 /** Facts of every file (cached or extracted), then the adapter's link over those it could parse. */
@@ -303,9 +471,14 @@ async function linkFiles(
   files: readonly SourceFile[],
   facts: FactsStore,
   ctx: LinkContext,
-  tick: (file: SourceFile) => void,
-  signal: AbortSignal | undefined,
+  hooks: {
+    readonly tick: (file: SourceFile) => void;
+    /** Called with every file's facts at hand, before the adapter links them. */
+    readonly beforeLink: () => void;
+    readonly signal: AbortSignal | undefined;
+  },
 ): Promise<{ linked: LinkedGraph; problems: string[] }> {
+  const { tick, signal } = hooks;
   const parsed: { file: SourceFile; facts: unknown }[] = [];
   const problems: string[] = [];
   let turned = performance.now();
@@ -317,11 +490,12 @@ async function linkFiles(
       turned = performance.now();
     }
     signal?.throwIfAborted();
-    const result = await facts.factsOf(file, adapter);
+    const result = facts.factsOf(file, adapter);
     if ('facts' in result) parsed.push({ file, facts: result.facts });
     else problems.push(result.problem);
     tick(file);
   }
+  hooks.beforeLink();
   const linked = await adapter.link(parsed, ctx);
   return { linked, problems };
 }
@@ -365,20 +539,33 @@ function fingerprintOf(adapter: LanguageAdapter, files: readonly SourceFile[], l
 
 function newPart(
   adapter: LanguageAdapter,
-  { fingerprint, memoKey, memo }: { fingerprint: string; memoKey: string; memo: unknown },
-  snapshot: Pick<Snapshot, 'refinable' | 'problems'> & Pick<LinkedGraph, 'symbols' | 'edges'>,
+  {
+    fingerprint,
+    memoKey,
+    memo,
+    files,
+  }: { fingerprint: string; memoKey: string; memo: unknown; files: readonly string[] },
+  made: Omit<StoredPartHead, 'fingerprint'> & Pick<IndexPart, 'linkedHere'>,
   link: () => Promise<LinkedGraph>,
   refined: Refinements | undefined,
 ): IndexPart {
-  const valid = refined?.fingerprint === fingerprint && snapshot.refinable;
+  const valid = refined?.fingerprint === fingerprint && made.refinable;
   let graph: LinkedGraph | undefined;
   return {
     adapter,
     fingerprint,
-    symbols: snapshot.symbols,
-    edges: snapshot.edges,
-    problems: snapshot.problems,
-    refinable: snapshot.refinable,
+    files,
+    ...(made.linkedHere ? { linkedHere: made.linkedHere } : {}),
+    problems: made.problems,
+    refinable: made.refinable,
+    ...(made.refineScope
+      ? {
+          refineScope: {
+            outgoingFrom: new Set(made.refineScope.outgoingFrom),
+            incomingTo: new Set(made.refineScope.incomingTo),
+          },
+        }
+      : {}),
     linked: async () => {
       graph = await link();
       return graph;
@@ -391,49 +578,11 @@ function newPart(
   };
 }
 
-/** `link` once, on first use, then `after` (saving any facts extracted on the way). */
-function once(link: () => Promise<LinkedGraph>, after: () => Promise<void>): () => Promise<LinkedGraph> {
+/** `link` once, on first use. */
+function once(link: () => Promise<LinkedGraph>): () => Promise<LinkedGraph> {
   let linked: Promise<LinkedGraph> | undefined;
   return () => {
-    linked ??= link().then(async (graph) => {
-      await after();
-      return graph;
-    });
+    linked ??= link();
     return linked;
   };
-}
-
-async function saveSnapshots(
-  cache: CacheLocation,
-  parts: readonly IndexPart[],
-  problems: string[],
-): Promise<void> {
-  const snapshots = new Map<string, Snapshot>(
-    parts.map((part) => [
-      part.adapter.id,
-      {
-        fingerprint: part.fingerprint,
-        refinable: part.refinable,
-        problems: [...part.problems],
-        symbols: [...part.symbols],
-        edges: [...part.edges],
-      },
-    ]),
-  );
-  await writeSnapshotsCache(cache, snapshots).catch((err: Error) => {
-    problems.push(`could not write the code cache ${cache.graphPath} (${err.message})`);
-  });
-}
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -102,6 +102,12 @@ export interface LinkedGraph {
    */
   refine?(request: RefineRequest): Promise<readonly CallEdge[]>;
   /**
+   * Optional, with `refine`: the only symbols whose refinement may add edges (outgoing: those holding an unresolved
+   * call; incoming: those such a call may name). The indexer keeps it with the stored graph, so that a query
+   * reaching none of them needs no link at all.
+   */
+  readonly refineScope?: RefineScope;
+  /**
    * Optional, with `refine`: what refinement learned that may still hold after files change (JSON), handed
    * back as `LinkContext.memo` to the next link of the same directory. The adapter checks what of it holds.
    */
@@ -112,6 +118,11 @@ export interface LinkedGraph {
    * the type layer resolved: its note says why). May cost a link of its own.
    */
   explain?(edges: readonly CallEdge[]): Promise<ReadonlyArray<readonly string[] | undefined>>;
+}
+
+export interface RefineScope {
+  readonly outgoingFrom: readonly string[];
+  readonly incomingTo: readonly string[];
 }
 
 export interface RefineRequest {

@@ -1,6 +1,5 @@
 // Lazy refinement (code intelligence): asks adapters to resolve the costly calls only where a query reaches,
 // repeating until nothing new is reachable, and remembers what was resolved for the next run on the same tree.
-import { writeRefinementsCache } from './cache.js';
 import type { GraphView } from './graph.js';
 import type { CodeIndex, IndexPart } from './indexer.js';
 import type { CallEdge } from './model.js';
@@ -33,6 +32,8 @@ export async function refineReachable(
       const symbol = index.graph.symbol(id);
       const part = symbol && index.partOfFile.get(symbol.file);
       if (!part?.refinable) return;
+      // Out of the adapter's scope, refinement has nothing to add: no link is needed for it.
+      if (part.refineScope && !part.refineScope[direction].has(id)) return;
       const done = direction === 'outgoingFrom' ? part.refinedOutgoing : part.refinedIncoming;
       if (done.has(id)) return;
       done.add(id);
@@ -98,6 +99,8 @@ export function reachable(
 }
 
 async function saveRefinements(index: CodeIndex): Promise<void> {
+  const store = index.store;
+  if (!store) return;
   const adapters = new Map(
     index.parts
       .filter((part) => part.refinable)
@@ -115,7 +118,9 @@ async function saveRefinements(index: CodeIndex): Promise<void> {
         ];
       }),
   );
-  await writeRefinementsCache(index.cache, adapters).catch((err: Error) => {
-    index.problems.push(`could not write the code cache ${index.cache.refinementsPath} (${err.message})`);
-  });
+  try {
+    store.writeRefinements(adapters);
+  } catch (err) {
+    index.problems.push(`could not write the code store ${store.path} (${(err as Error).message})`);
+  }
 }

@@ -1,5 +1,6 @@
 // File walker (shared by the code index, list_files and search_code): the files of a tree as git would see them.
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { open, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isInside } from './workspace.js';
@@ -32,8 +33,9 @@ export function inSkippedDirectory(rel: string): boolean {
 }
 
 const BINARY_PROBE_BYTES = 8_192;
-/** Files stat'ed or probed at once: enough to keep the disk busy, few enough to stay far from EMFILE. */
+/** Files probed for binary content at once: enough to keep the disk busy, few enough to stay far from EMFILE. */
 const PROBE_CONCURRENCY = 64;
+const YIELD_EVERY_MS = 50;
 
 /** The verdict of one ignore file on a root-relative path: ignored, re-included, or no opinion. */
 type Rules = (rel: string, isDir: boolean) => 'ignored' | 'unignored' | undefined;
@@ -44,62 +46,90 @@ type Rules = (rel: string, isDir: boolean) => 'ignored' | 'unignored' | undefine
  * follows no symlinked directory; a symlinked file is kept only when its target is inside the root.
  */
 export async function walkFiles(root: string, options: WalkOptions = {}): Promise<string[]> {
+  return (await walkFileStats(root, options)).map((file) => file.path);
+}
+
+/** A file the walk kept: its root-relative posix path, size and last modification time. */
+export interface WalkedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * `walkFiles` with each file's size and modification time. The directory reads and stats are synchronous: on a
+ * tree of ten thousand files they take a tenth of the time of Node's thread-pool calls, and the walk lets the
+ * event loop turn every ~50 ms (Ctrl-C, spinners).
+ */
+export async function walkFileStats(root: string, options: WalkOptions = {}): Promise<WalkedFile[]> {
   const realRoot = await realpath(resolve(root));
   const top: Rules[] = await outerRules(realRoot, options.gitignoreFrom);
   if (options.exclude && options.exclude.length > 0) top.push(rulesFor(ignore().add(options.exclude), ''));
   const extensions = options.extensions?.map((e) => e.toLowerCase());
-  const found: string[] = [];
-
+  const found: WalkedFile[] = [];
+  const binaryProbes: Promise<void>[] = [];
   const probes = limiter(PROBE_CONCURRENCY);
+  let turned = performance.now();
 
-  async function keepFile(abs: string, rel: string, isLink: boolean): Promise<boolean> {
-    const info = await fileInfo(abs, isLink, realRoot);
-    if (!info) return false;
+  function keep(abs: string, rel: string, isLink: boolean): void {
+    const info = fileInfo(abs, isLink, realRoot);
+    if (!info) return;
     if (options.maxFileBytes !== undefined && info.size > options.maxFileBytes) {
       options.onTooLarge?.({ path: rel, bytes: info.size });
-      return false;
+      return;
     }
-    return !options.skipBinary || !(await looksBinary(abs));
+    const file = { path: rel, size: info.size, mtimeMs: info.mtimeMs };
+    if (!options.skipBinary) found.push(file);
+    else
+      binaryProbes.push(probes(() => looksBinary(abs)).then((binary) => void (binary || found.push(file))));
   }
 
   async function visit(dirAbs: string, dirRel: string, inherited: readonly Rules[]): Promise<void> {
+    if (performance.now() - turned > YIELD_EVERY_MS) {
+      await new Promise((wake) => setImmediate(wake));
+      turned = performance.now();
+    }
     options.signal?.throwIfAborted();
-    const entries = await readdir(dirAbs, { withFileTypes: true }).catch(() => []);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dirAbs, { withFileTypes: true });
+    } catch {
+      entries = [];
+    }
     const own = entries.some((e) => e.name === '.gitignore' && e.isFile())
       ? await rulesOf(join(dirAbs, '.gitignore'), dirRel)
       : undefined;
     const rules = own ? [...inherited, own] : inherited;
-    const subdirs: Promise<void>[] = [];
-    const files: Promise<void>[] = [];
+    const subdirs: [string, string][] = [];
     for (const entry of entries) {
       const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
       const abs = join(dirAbs, entry.name);
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED.has(entry.name) || isIgnored(rules, rel, true)) continue;
-        subdirs.push(visit(abs, rel, rules));
+        subdirs.push([abs, rel]);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (extensions && !extensions.some((e) => entry.name.toLowerCase().endsWith(e))) continue;
         if (isIgnored(rules, rel, false)) continue;
-        const isLink = entry.isSymbolicLink();
-        files.push(probes(() => keepFile(abs, rel, isLink)).then((keep) => void (keep && found.push(rel))));
+        keep(abs, rel, entry.isSymbolicLink());
       }
     }
-    await Promise.all([...files, ...subdirs]);
+    for (const [abs, rel] of subdirs) await visit(abs, rel, rules);
   }
 
   await visit(realRoot, '', top);
-  return found.sort();
+  await Promise.all(binaryProbes);
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Size of a regular file, following a symlink only when its target is a file inside the root. */
-async function fileInfo(abs: string, isLink: boolean, realRoot: string): Promise<{ size: number } | null> {
+/** Size and mtime of a regular file, following a symlink only when its target is a file inside the root. */
+function fileInfo(abs: string, isLink: boolean, realRoot: string): { size: number; mtimeMs: number } | null {
   try {
     if (isLink) {
-      const target = await realpath(abs);
+      const target = realpathSync(abs);
       if (!isInside(realRoot, target)) return null;
     }
-    const info = await stat(abs);
-    return info.isFile() ? { size: info.size } : null;
+    const info = statSync(abs);
+    return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : null;
   } catch {
     return null;
   }

@@ -39,7 +39,7 @@ describe('the code cache of a tree that is no workspace', () => {
     expect(await files(tree.path('.office'))).toEqual([]);
     expect(await files(other.path('.office'))).toEqual([]);
     const cached = await files(cacheHome.path('office/code'));
-    expect(cached.some((f) => f.endsWith('.facts.json'))).toBe(true);
+    expect(cached.some((f) => f.endsWith('.db'))).toBe(true);
 
     const second = await runOffice(args, { cwd: other.root, env: env() });
     expect((onlyJson(second.stdout).stats as { cache: string }).cache).toBe('hit');

@@ -1,7 +1,8 @@
 // End to end: the real JS/TS adapter under the indexer, cache, refinement and path finder, on the shop fixtures.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeIndexService } from '../../src/code/code-service.js';
 import { type TraceResult, traceResultSchema } from '../../src/code/service.js';
@@ -93,9 +94,13 @@ describe('trace on ts-shop', () => {
       ],
     ]);
     const cacheDir = join(dir, '.office', 'cache', 'code');
-    const refined = (await readdir(cacheDir)).find((f) => f.endsWith('.refined.json'))!;
-    const cached = JSON.parse(await readFile(join(cacheDir, refined), 'utf8'));
-    expect(cached.adapters.ecmascript.edges.map((e: { to: string }) => e.to)).toContain(
+    const storeFile = (await readdir(cacheDir)).find((f) => f.endsWith('.db'))!;
+    const db = new DatabaseSync(join(cacheDir, storeFile), { readOnly: true });
+    const row = db.prepare("SELECT data FROM refinements WHERE adapter = 'ecmascript'").get() as {
+      data: string;
+    };
+    db.close();
+    expect(JSON.parse(row.data).edges.map((e: { to: string }) => e.to)).toContain(
       'src/container.ts#AuditLog.record',
     );
     const second = await createCodeIndexService().trace({ dir, from: 'checkout', to: 'AuditLog.record' });

@@ -42,7 +42,13 @@ if (request.mode === 'index') {
     onProgress: (done, total) => progress.push([done, total]),
   });
   const byId = (a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
-  const cachedFacts = JSON.parse(readFileSync(index.cache.factsPath, 'utf8')).files;
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(index.cache.storePath, { readOnly: true });
+  const cachedFacts = Object.fromEntries(
+    db.prepare('SELECT path, adapter, data FROM facts').all()
+      .map((row) => [row.path, { adapter: row.adapter, facts: JSON.parse(row.data) }]),
+  );
+  db.close();
   process.stdout.write(JSON.stringify({
     extraction: index.extraction ?? null,
     unusable: Object.entries(cachedFacts)
@@ -51,7 +57,7 @@ if (request.mode === 'index') {
     extracted: index.facts.extracted,
     problems: index.problems,
     symbols: [...index.graph.symbols()].sort(byId),
-    edges: index.parts.flatMap((part) => part.edges).sort(byId),
+    edges: index.parts.flatMap((part) => part.linkedHere?.edges ?? []).sort(byId),
     progress,
     cachedFacts,
   }));

@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { DatabaseSync } from 'node:sqlite';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/code/indexer.js';
@@ -16,8 +17,18 @@ async function put(path: string, content: string): Promise<void> {
 
 async function cacheFiles(): Promise<string[]> {
   return (await readdir(join(workspace, '.office', 'cache', 'code')).catch(() => [])).filter((f) =>
-    f.endsWith('.json'),
+    f.endsWith('.db'),
   );
+}
+
+/** Rows of the code store the index of `dir` wrote, read by a connection of the test's own. */
+function storeRows(file: string, sql: string): Record<string, unknown>[] {
+  const db = new DatabaseSync(join(workspace, '.office', 'cache', 'code', file), { readOnly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
 }
 
 beforeEach(async () => {
@@ -43,13 +54,11 @@ describe('buildIndex', () => {
     expect(index.graph.outgoing('checkout.toy#checkout').map((e) => e.to)).toEqual(['orders.toy#place']);
   });
 
-  it('caches facts and the linked graph under the workspace .office/cache/code, named by the dir', async () => {
+  it('keeps facts and the linked graph in one store under the workspace .office/cache/code, named by the dir', async () => {
     await buildIndex(dir, { adapters: [toyEntry(toyAdapter())] });
     const files = await cacheFiles();
-    expect(files).toHaveLength(2);
-    const key = files[0]!.slice(0, 16);
-    expect(key).toMatch(/^[0-9a-f]{16}$/);
-    expect(files.sort()).toEqual([`${key}.facts.json`, `${key}.graph.json`]);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^[0-9a-f]{16}\.db$/);
   });
 
   it('extracts nothing on a second index of an unchanged tree (cache hit)', async () => {
@@ -94,32 +103,36 @@ describe('buildIndex', () => {
     expect(index.stats.files).toBe(2);
   });
 
-  it('treats corrupt cache files as a miss, says so, and repairs them', async () => {
+  it('treats a corrupt store as a miss, says so, and rebuilds it', async () => {
     await buildIndex(dir, { adapters: [toyEntry(toyAdapter())] });
-    const paths = (await cacheFiles()).sort().map((f) => join(workspace, '.office', 'cache', 'code', f));
-    for (const path of paths) await writeFile(path, '{"format":1,"root":');
+    const [file] = await cacheFiles();
+    const path = join(workspace, '.office', 'cache', 'code', file!);
+    await writeFile(path, 'this is no database, it is a torn copy of one '.repeat(200));
+    await rm(`${path}-wal`, { force: true });
+    await rm(`${path}-shm`, { force: true });
     const second = toyAdapter();
     const index = await buildIndex(dir, { adapters: [toyEntry(second)] });
     expect(index.stats.cache).toBe('miss');
     expect(second.extracted).toHaveLength(3);
-    expect(index.problems.sort()).toEqual(paths.map((path) => `${path} is not valid JSON; rebuilding it`));
+    expect(index.problems).toEqual([
+      expect.stringMatching(/^.*\.db was not a usable code store \(.*\); rebuilt it$/),
+    ]);
     const third = toyAdapter();
     expect((await buildIndex(dir, { adapters: [toyEntry(third)] })).stats.cache).toBe('hit');
     expect(third.extracted).toEqual([]);
   });
 
-  it('falls back to the cached facts when the cached graph has the wrong shape, extracting nothing', async () => {
+  it('empties a store of another format and rebuilds it', async () => {
     await buildIndex(dir, { adapters: [toyEntry(toyAdapter())] });
-    const graphFile = (await cacheFiles()).find((f) => f.endsWith('.graph.json'))!;
-    await writeFile(
-      join(workspace, '.office', 'cache', 'code', graphFile),
-      JSON.stringify({ format: 1, files: [] }),
-    );
+    const [file] = await cacheFiles();
+    const db = new DatabaseSync(join(workspace, '.office', 'cache', 'code', file!));
+    db.exec('PRAGMA user_version = 999');
+    db.close();
     const second = toyAdapter();
     const index = await buildIndex(dir, { adapters: [toyEntry(second)] });
-    expect(index.stats).toMatchObject({ cache: 'hit', symbols: 7, edges: 2 });
-    expect(second.extracted).toEqual([]);
-    expect(index.problems[0]).toMatch(/graph\.json does not hold a code cache of this version/);
+    expect(index.stats).toMatchObject({ cache: 'miss', symbols: 7, edges: 2 });
+    expect(second.extracted).toHaveLength(3);
+    expect(storeRows(file!, 'PRAGMA user_version')).not.toEqual([{ user_version: 999 }]);
   });
 
   it('ignores cached facts of another adapter version', async () => {
@@ -152,12 +165,22 @@ describe('buildIndex', () => {
     expect(warm.problems).toEqual(['orders.toy: could not be parsed (unexpected token)']);
   });
 
-  it('stores the cache content it can read back (zod-valid JSON)', async () => {
+  it('stores the root, the facts of each file and the linked graph', async () => {
     await buildIndex(dir, { adapters: [toyEntry(toyAdapter())] });
     const [file] = await cacheFiles();
-    const content = JSON.parse(await readFile(join(workspace, '.office', 'cache', 'code', file!), 'utf8'));
-    expect(content.root).toMatch(/src$/);
-    expect(Object.keys(content.files).sort()).toEqual(['checkout.toy', 'orders.toy', 'pay.toy']);
+    expect(storeRows(file!, "SELECT value FROM meta WHERE key = 'root'")).toEqual([
+      { value: expect.stringMatching(/src$/) },
+    ]);
+    expect(storeRows(file!, 'SELECT path FROM facts ORDER BY path').map((row) => row.path)).toEqual([
+      'checkout.toy',
+      'orders.toy',
+      'pay.toy',
+    ]);
+    expect(storeRows(file!, 'SELECT COUNT(*) AS n FROM symbols')).toEqual([{ n: 7 }]);
+    expect(storeRows(file!, 'SELECT src, dst FROM edges ORDER BY src')).toEqual([
+      { src: 'checkout.toy#checkout', dst: 'orders.toy#place' },
+      { src: 'pay.toy#charge', dst: 'pay.toy#chargeCard' },
+    ]);
   });
 });
 

@@ -65,11 +65,19 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** Cache files last read or written before the cutoff (reads count through atime, which relatime keeps to a day). */
 async function sweepCache(dir: string, cutoffMs: number, dryRun: boolean): Promise<Removed[]> {
   const removed: Removed[] = [];
+  // A code store's `-wal` and `-shm` files go with their database: used when any of them is, removed together.
+  const groups = new Map<string, string[]>();
   for (const path of await filesUnder(dir)) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info || Math.max(info.atimeMs, info.mtimeMs) >= cutoffMs) continue;
-    if (!dryRun) await rm(path, { force: true });
-    removed.push({ name: path.slice(dir.length + 1), bytes: info.size });
+    const key = path.replace(/\.db-(wal|shm)$/, '.db');
+    groups.set(key, [...(groups.get(key) ?? []), path]);
+  }
+  for (const paths of groups.values()) {
+    const infos = await Promise.all(paths.map((path) => stat(path).catch(() => undefined)));
+    if (infos.some((info) => !info || Math.max(info.atimeMs, info.mtimeMs) >= cutoffMs)) continue;
+    for (const [i, path] of paths.entries()) {
+      if (!dryRun) await rm(path, { force: true });
+      removed.push({ name: path.slice(dir.length + 1), bytes: infos[i]!.size });
+    }
   }
   if (!dryRun) await removeEmptyDirs(dir, false);
   return removed;

@@ -54,6 +54,7 @@ export const ecmascriptAdapter: LanguageAdapter<EcmascriptFacts> = {
     return {
       ...graph,
       refine: (request: RefineRequest) => refiner.refine(request),
+      refineScope: refiner.scope(),
       memo: () => refiner.memo(),
     };
   },

@@ -14,7 +14,7 @@
 // before it hands a memo over.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CallEdge, RefineRequest } from '../model.js';
+import type { CallEdge, RefineRequest, RefineScope } from '../model.js';
 import { type CheckedDeclaration, DeclarationTargets, type DeclRef, declRefSchema } from './decl-targets.js';
 import type { LinkedProgram, PendingSite } from './link.js';
 
@@ -69,6 +69,14 @@ export class Refiner {
     const parsed = memoSchema.safeParse(memo);
     this.previous = parsed.success ? parsed.data.files : {};
     this.targetIndex = new DeclarationTargets(program);
+  }
+
+  /** The symbols a refine request can add edges for: owners of pending calls, and symbols such a call may name. */
+  scope(): RefineScope {
+    const incomingTo = this.program.symbols
+      .filter((symbol) => this.calledNames(symbol.id).some((name) => this.byName.has(name)))
+      .map((symbol) => symbol.id);
+    return { outgoingFrom: [...this.byOwner.keys()], incomingTo };
   }
 
   /**
