@@ -87,7 +87,7 @@ export function graphJson(graph: GraphView): GraphJson {
 export function formatStats(stats: IndexStats): string {
   return (
     `${stats.files} files, ${stats.symbols} symbols, ${stats.edges} calls indexed in ${stats.index_ms} ms ` +
-    `(cache ${stats.cache})`
+    `(cache ${stats.cache}${stats.linked ? `; ${stats.linked.join(', ')} linked again, whole tree` : ''})`
   );
 }
 

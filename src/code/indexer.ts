@@ -286,6 +286,7 @@ export async function buildIndex(
       edges: graph.edgeCount,
       index_ms: Math.round(performance.now() - started),
       cache: cacheState,
+      ...(linkedNow.length > 0 ? { linked: linkedNow.map((linked) => linked.part.adapter) } : {}),
       too_large: summarizeTooLarge(tooLarge, maxFileBytes),
       ...(minified.length > 0 ? { minified: summarizeMinified(minified) } : {}),
     },

@@ -49,6 +49,11 @@ export const indexStatsSchema = z.strictObject({
   edges: z.int(),
   index_ms: z.number(),
   cache: z.enum(['hit', 'miss', 'partial']),
+  /**
+   * Languages whose files this index linked again (present when some were): a link solves that language's whole
+   * tree, since the value-flow solve is not incremental; the others were read from the code store.
+   */
+  linked: z.array(z.string()).optional(),
   /** Files of the tree left out for being over the size cap (`code.maxFileBytes`, `--max-file-bytes`). */
   too_large: tooLargeSchema,
   /** Minified JavaScript left out (present when there was some; config `code.indexMinified` keeps it in). */

@@ -47,6 +47,8 @@ describe('an index of an unchanged tree', () => {
     expect(again.extracted).toEqual([]);
     expect(again.linkMemos).toEqual([]);
     expect(index.parts[0]!.linkedHere).toBeUndefined();
+    expect(first.stats.linked).toEqual(['toy']);
+    expect(index.stats.linked).toBeUndefined();
     expect(index.stats).toMatchObject({
       cache: 'hit',
       symbols: first.stats.symbols,
