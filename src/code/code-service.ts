@@ -341,9 +341,9 @@ export function createCodeIndexService(options: CodeServiceOptions = {}): CodeIn
       let previous: CodeSymbol | undefined;
       for (const [h, hop] of path.hops.entries()) {
         const where = `path ${p + 1}, hop ${h + 1} (${hop.qualified_name})`;
-        const symbol = [...index.graph.symbols()].find(
-          (s) => s.file === hop.file && s.qualified_name === hop.qualified_name && s.line === hop.line,
-        );
+        const symbol = index.graph
+          .symbolsInFile(hop.file)
+          .find((s) => s.qualified_name === hop.qualified_name && s.line === hop.line);
         if (!symbol) {
           problems.push(`${where}: no symbol ${hop.qualified_name} at ${hop.file}:${hop.line}`);
         } else if (h === 0) {

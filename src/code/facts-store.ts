@@ -102,21 +102,12 @@ export class FactsStore {
   }
 }
 
-function isFor(
-  cached: StoredFacts | undefined,
+/** Whether `cached` holds facts of this adapter version for the source's content. */
+function isFor<T extends Omit<StoredFacts, 'facts'>>(
+  cached: T | undefined,
   source: SourceFile,
   adapter: LanguageAdapter,
-): cached is StoredFacts;
-function isFor(
-  cached: Omit<StoredFacts, 'facts'> | undefined,
-  source: SourceFile,
-  adapter: LanguageAdapter,
-): boolean;
-function isFor(
-  cached: Omit<StoredFacts, 'facts'> | undefined,
-  source: SourceFile,
-  adapter: LanguageAdapter,
-): boolean {
+): cached is T {
   return (
     cached !== undefined &&
     cached.adapter === adapter.id &&

@@ -22,7 +22,7 @@ import {
 import { type CacheLocation, cacheLocation, type Refinements, refinementsSchema } from './cache.js';
 import { extractAhead, type PoolPolicy, type PoolReport } from './extract-pool.js';
 import { FactsStore } from './facts-store.js';
-import { CallGraph, edgeKey, type IndexGraph } from './graph.js';
+import { CallGraph, type IndexGraph } from './graph.js';
 import type { CallEdge, CodeSymbol, LanguageAdapter, LinkContext, LinkedGraph, SourceFile } from './model.js';
 import type { IndexStats } from './service.js';
 import { LayeredGraph } from './stored-graph.js';
@@ -55,6 +55,8 @@ export interface IndexPart {
   readonly files: readonly string[];
   /** Symbols and edges linked by this process; none when the part is read from the code store. */
   readonly linkedHere?: { readonly symbols: readonly CodeSymbol[]; readonly edges: readonly CallEdge[] };
+  /** How many symbols and edges the store holds for the part, when it is read from there. */
+  readonly storedCounts?: { readonly symbols: number; readonly edges: number };
   /** Files of this part the adapter could not parse. */
   readonly problems: readonly string[];
   /** Whether the adapter's linked graph can refine (then `linked()` is worth calling). */
@@ -153,8 +155,6 @@ export async function buildIndex(
   const minified: { path: string; bytes: number }[] = [];
   if (!options.indexMinified) {
     for (const path of scanned.minified) {
-      const source = sources.get(path);
-      if (!source) continue;
       minified.push({ path, bytes: scanned.sizes.get(path) ?? 0 });
       sources.delete(path);
     }
@@ -169,21 +169,21 @@ export async function buildIndex(
 
   const facts = new FactsStore(store, sameDir?.facts);
   const refinements = readRefinements(store, problems);
-  /** Writes what this index learnt so far (facts, file stats, linked parts) in one transaction; false if it could not. */
-  const persist = (parts: StoreWrite['parts'] = []): boolean => {
-    if (!store) return false;
-    const change: StoreWrite = { ...scanned.changes, ...facts.takeChanges(present), parts };
+  /**
+   * Writes what this index learnt so far (file stats, facts; at the end, the parts linked and which languages the
+   * tree still has) in one transaction. An unchanged tree writes nothing: no write lock is taken.
+   */
+  const persist = (end?: Pick<StoreWrite, 'parts' | 'adapters'>): void => {
+    if (!store) return;
+    const change: StoreWrite = { ...scanned.changes, ...facts.takeChanges(present), ...end };
     scanned.changes = {};
-    const empty =
-      !change.files?.size && !change.goneFiles?.length && !change.facts?.size && !change.goneFacts?.length;
-    // An unchanged tree writes nothing: no write lock is taken.
-    if (empty && parts.length === 0) return true;
+    const changed =
+      change.files?.size || change.goneFiles?.length || change.facts?.size || change.goneFacts?.length;
+    if (!changed && !change.parts?.length) return;
     try {
       store.write(change);
-      return true;
     } catch (err) {
       problems.push(`could not write the code store ${store.path} (${(err as Error).message})`);
-      return false;
     }
   };
 
@@ -195,7 +195,7 @@ export async function buildIndex(
     const inputs = linkInputsDigest(adapter, files, root, sources);
     const fingerprint = fingerprintOf(adapter, files, inputs);
     const reusable = sameDir?.parts.find((p) => p.adapter === adapter && p.fingerprint === fingerprint);
-    const stored = reusable ? undefined : readPart(store, adapter.id, problems);
+    const stored = reusable ? undefined : readStore(store, problems, (s) => s.part(adapter.id), undefined);
     const memoKey = `${adapter.version}\0${inputs}`;
     const refined = refinements.get(adapter.id);
     planned.push({ entry, adapter, files, fingerprint, reusable, stored, memoKey, refined });
@@ -221,7 +221,7 @@ export async function buildIndex(
       const link = (tick: (file: SourceFile) => void) =>
         linkFiles(adapter, files, facts, linkContext(root, sources, memo, options.signal), {
           tick,
-          beforeLink: () => void persist(),
+          beforeLink: () => persist(),
           signal: options.signal,
         });
       const keys = { fingerprint, memoKey, memo, files: files.map((file) => file.path) };
@@ -232,7 +232,8 @@ export async function buildIndex(
       } else if (stored?.fingerprint === fingerprint) {
         // Linked again only if a query needs refinement; its progress is not this index's.
         const later = once(async () => (await link(() => {})).linked);
-        parts.push(newPart(adapter, keys, stored, later, refined));
+        const storedCounts = { symbols: stored.symbols, edges: stored.edges };
+        parts.push(newPart(adapter, keys, { ...stored, storedCounts }, later, refined));
         reusedFiles += files.length;
         progress(files.length);
       } else {
@@ -244,9 +245,9 @@ export async function buildIndex(
           ...(linked.refine && linked.refineScope ? { refineScope: linked.refineScope } : {}),
           problems: unparsed,
         };
-        const made = { ...head, linkedHere: { symbols: linked.symbols, edges: linked.edges } };
-        parts.push(newPart(adapter, keys, made, async () => linked, refined));
-        linkedNow.push({ part: { adapter: adapter.id, fingerprint, ...head }, ...storableGraph(linked) });
+        const linkedHere = { symbols: linked.symbols, edges: linked.edges };
+        parts.push(newPart(adapter, keys, { ...head, linkedHere }, async () => linked, refined));
+        linkedNow.push({ part: { adapter: adapter.id, fingerprint, ...head }, ...storableGraph(linkedHere) });
       }
       problems.push(...parts.at(-1)!.problems);
     }
@@ -255,14 +256,7 @@ export async function buildIndex(
     persist();
     throw err;
   }
-  const written = persist(linkedNow);
-  if (written && store) {
-    try {
-      store.dropPartsExcept(planned.map((p) => p.adapter.id));
-    } catch (err) {
-      problems.push(`could not write the code store ${store.path} (${(err as Error).message})`);
-    }
-  }
+  persist({ parts: linkedNow, adapters: planned.map((p) => p.adapter.id) });
 
   const graph = graphOf(parts, store);
   const partOfFile = new Map<string, IndexPart>();
@@ -302,7 +296,7 @@ interface PlannedPart {
   /** The previous in-process index's part, when its files are unchanged. */
   readonly reusable: IndexPart | undefined;
   /** What the store holds for the adapter. */
-  readonly stored: StoredPartHead | undefined;
+  readonly stored: StoredPart | undefined;
   readonly memoKey: string;
   /** What the store holds of refinement for this adapter (for another tree, possibly). */
   readonly refined: Refinements | undefined;
@@ -326,30 +320,28 @@ function openStore(cache: CacheLocation, problems: string[]): CodeStore | undefi
   return opened.store;
 }
 
-function readPart(
+/** What `read` gives of the store; `fallback` (and a problem naming why) when the store is absent or fails. */
+function readStore<T>(
   store: CodeStore | undefined,
-  adapter: string,
   problems: string[],
-): StoredPartHead | undefined {
+  read: (store: CodeStore) => T,
+  fallback: T,
+): T {
+  if (!store) return fallback;
   try {
-    return store?.part(adapter);
+    return read(store);
   } catch (err) {
-    problems.push(`could not read the code store ${store?.path} (${(err as Error).message})`);
-    return undefined;
+    problems.push(`could not read the code store ${store.path} (${(err as Error).message})`);
+    return fallback;
   }
 }
 
 function readRefinements(store: CodeStore | undefined, problems: string[]): Map<string, Refinements> {
   const refinements = new Map<string, Refinements>();
-  if (!store) return refinements;
-  try {
-    for (const [adapter, data] of store.refinements()) {
-      const parsed = refinementsSchema.safeParse(data);
-      if (parsed.success) refinements.set(adapter, parsed.data);
-      else problems.push(`${store.path} holds refinements of another version for ${adapter}; refining again`);
-    }
-  } catch (err) {
-    problems.push(`could not read the code store ${store.path} (${(err as Error).message})`);
+  for (const [adapter, data] of readStore(store, problems, (s) => s.refinements(), new Map())) {
+    const parsed = refinementsSchema.safeParse(data);
+    if (parsed.success) refinements.set(adapter, parsed.data);
+    else problems.push(`${store?.path} holds refinements of another version for ${adapter}; refining again`);
   }
   return refinements;
 }
@@ -377,13 +369,7 @@ async function scanSources(
   sizes: Map<string, number>;
   changes: StatChanges;
 }> {
-  let known: Map<string, StoredFile>;
-  try {
-    known = store?.files() ?? new Map();
-  } catch (err) {
-    problems.push(`could not read the code store ${store?.path} (${(err as Error).message})`);
-    known = new Map();
-  }
+  const known = readStore(store, problems, (s) => s.files(), new Map<string, StoredFile>());
   const sources = new Map<string, SourceFile>();
   const minified: string[] = [];
   const sizes = new Map<string, number>();
@@ -437,17 +423,13 @@ function lazySource(path: string, absPath: string, hash: string): SourceFile {
   };
 }
 
-/** A linked graph as the store keeps it: symbols once by id, and edges whose ends are among them. */
-function storableGraph(linked: LinkedGraph): { symbols: CodeSymbol[]; edges: CallEdge[] } {
-  const ids = new Set<string>();
-  const symbols = linked.symbols.filter((symbol) => !ids.has(symbol.id) && ids.add(symbol.id));
-  const keys = new Set<string>();
-  const edges = linked.edges.filter((edge) => {
-    if (!ids.has(edge.from) || !ids.has(edge.to)) return false;
-    const key = edgeKey(edge);
-    return !keys.has(key) && keys.add(key);
-  });
-  return { symbols, edges };
+/** A linked graph as the store keeps it: what a CallGraph keeps of it (symbols once by id, edges between them once). */
+function storableGraph(linked: NonNullable<IndexPart['linkedHere']>): {
+  symbols: CodeSymbol[];
+  edges: CallEdge[];
+} {
+  const graph = new CallGraph(linked.symbols, linked.edges);
+  return { symbols: [...graph.symbols()], edges: [...graph.edges()] };
 }
 
 /** The index's graph: parts linked here in memory, the others read from the store. */
@@ -455,13 +437,12 @@ function graphOf(parts: readonly IndexPart[], store: CodeStore | undefined): Ind
   const memory = new CallGraph();
   for (const part of parts) if (part.linkedHere) memory.addSymbols(part.linkedHere.symbols);
   for (const part of parts) if (part.linkedHere) memory.addEdges(part.linkedHere.edges);
-  const stored = parts.filter((part) => !part.linkedHere);
+  const stored = parts.filter((part) => part.storedCounts);
   if (stored.length === 0 || !store) return memory;
   const counts = { symbols: 0, edges: 0 };
   for (const part of stored) {
-    const row = store.part(part.adapter.id);
-    counts.symbols += row?.symbols ?? 0;
-    counts.edges += row?.edges ?? 0;
+    counts.symbols += part.storedCounts!.symbols;
+    counts.edges += part.storedCounts!.edges;
   }
   return new LayeredGraph(memory, store, new Set(stored.map((part) => part.adapter.id)), counts);
 }
@@ -546,7 +527,7 @@ function newPart(
     memo,
     files,
   }: { fingerprint: string; memoKey: string; memo: unknown; files: readonly string[] },
-  made: Omit<StoredPartHead, 'fingerprint'> & Pick<IndexPart, 'linkedHere'>,
+  made: Omit<StoredPartHead, 'fingerprint'> & Pick<IndexPart, 'linkedHere' | 'storedCounts'>,
   link: () => Promise<LinkedGraph>,
   refined: Refinements | undefined,
 ): IndexPart {
@@ -557,6 +538,7 @@ function newPart(
     fingerprint,
     files,
     ...(made.linkedHere ? { linkedHere: made.linkedHere } : {}),
+    ...(made.storedCounts ? { storedCounts: made.storedCounts } : {}),
     problems: made.problems,
     refinable: made.refinable,
     ...(made.refineScope

@@ -78,6 +78,8 @@ export interface StoreWrite {
     readonly symbols: readonly CodeSymbol[];
     readonly edges: readonly CallEdge[];
   }>;
+  /** The languages the tree has, when known: parts of any other are removed. */
+  readonly adapters?: readonly string[];
 }
 
 interface SymbolRow {
@@ -283,6 +285,7 @@ export class CodeStore {
       const dropFacts = this.#statement('DELETE FROM facts WHERE path = ?');
       for (const path of change.goneFacts ?? []) dropFacts.run(path);
       for (const { part, symbols, edges } of change.parts ?? []) this.#replacePart(part, symbols, edges);
+      if (change.adapters) this.#dropPartsExcept(change.adapters);
     });
   }
 
@@ -337,19 +340,13 @@ export class CodeStore {
     );
   }
 
-  /** Removes the parts of adapters no longer in the tree. */
-  dropPartsExcept(adapters: readonly string[]): void {
-    const known = (this.#statement('SELECT adapter FROM parts').all() as { adapter: string }[]).map(
-      (row) => row.adapter,
-    );
-    const gone = known.filter((adapter) => !adapters.includes(adapter));
-    if (gone.length === 0) return;
-    this.#transaction(() => {
-      for (const adapter of gone) {
-        for (const table of ['parts', 'symbols', 'edges', 'refinements'])
-          this.#statement(`DELETE FROM ${table} WHERE adapter = ?`).run(adapter);
-      }
-    });
+  #dropPartsExcept(adapters: readonly string[]): void {
+    const known = this.#statement('SELECT adapter FROM parts').all() as { adapter: string }[];
+    for (const { adapter } of known) {
+      if (adapters.includes(adapter)) continue;
+      for (const table of ['parts', 'symbols', 'edges', 'refinements'])
+        this.#statement(`DELETE FROM ${table} WHERE adapter = ?`).run(adapter);
+    }
   }
 
   #transaction(body: () => void): void {

@@ -11,6 +11,7 @@ export class LayeredGraph implements IndexGraph {
   readonly #stored: ReadonlySet<string>;
   readonly #storedCounts: { readonly symbols: number; readonly edges: number };
   readonly #symbols = new Map<string, CodeSymbol | null>();
+  #files: ReadonlySet<string> | undefined;
   readonly #out = new Map<string, CallEdge[]>();
   readonly #in = new Map<string, CallEdge[]>();
   /** Refined edges between stored symbols, by key, and by either end. */
@@ -60,7 +61,9 @@ export class LayeredGraph implements IndexGraph {
   }
 
   symbolFiles(): Iterable<string> {
-    return new Set([...this.#memory.symbolFiles(), ...this.#store.symbolFiles(this.#stored)]);
+    // Asked once per endpoint form tried (`uniqueEndpoint` tries several): read once.
+    this.#files ??= new Set([...this.#memory.symbolFiles(), ...this.#store.symbolFiles(this.#stored)]);
+    return this.#files;
   }
 
   symbolsInFile(file: string): readonly CodeSymbol[] {

@@ -84,6 +84,15 @@ describe('an index of an unchanged tree', () => {
     const index = await buildIndex(dir, { adapters: [toyEntry(again)] });
     expect(again.extracted).toEqual([]);
     expect(index.stats.cache).toBe('hit');
+    // The new mtime is stored with the same hash, so the next index does not read the file again.
+    const db = new DatabaseSync(await storePath(), { readOnly: true });
+    const row = db.prepare("SELECT mtime, hash FROM files WHERE path = 'orders.toy'").get() as {
+      mtime: number;
+      hash: string;
+    };
+    db.close();
+    expect(row.mtime).toBe((await stat(join(dir, 'orders.toy'))).mtimeMs);
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

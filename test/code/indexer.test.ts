@@ -133,6 +133,7 @@ describe('buildIndex', () => {
     expect(index.stats).toMatchObject({ cache: 'miss', symbols: 7, edges: 2 });
     expect(second.extracted).toHaveLength(3);
     expect(storeRows(file!, 'PRAGMA user_version')).not.toEqual([{ user_version: 999 }]);
+    expect(storeRows(file!, 'SELECT COUNT(*) AS n FROM symbols')).toEqual([{ n: 7 }]);
   });
 
   it('ignores cached facts of another adapter version', async () => {

@@ -69,7 +69,9 @@ async function sweepCache(dir: string, cutoffMs: number, dryRun: boolean): Promi
   const groups = new Map<string, string[]>();
   for (const path of await filesUnder(dir)) {
     const key = path.replace(/\.db-(wal|shm)$/, '.db');
-    groups.set(key, [...(groups.get(key) ?? []), path]);
+    const group = groups.get(key);
+    if (group) group.push(path);
+    else groups.set(key, [path]);
   }
   for (const paths of groups.values()) {
     const infos = await Promise.all(paths.map((path) => stat(path).catch(() => undefined)));

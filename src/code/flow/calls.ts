@@ -488,7 +488,7 @@ export class Calls {
    */
   opaque(call: CallContext): void {
     this.#unseen(call, (value) => {
-      const target = this.#functionOf(value);
+      const target = this.s.values.functionOf(value);
       if (target !== undefined && this.s.values.kind[value] !== 'cls') this.escape(this.s.fnValue(target));
     });
   }
@@ -508,7 +508,7 @@ export class Calls {
     const { s } = this;
     if (!s.values.callsTree(value) || s.values.kind[value] === 'cls') return;
     const hop = this.hopAt(call, name);
-    const target = this.#functionOf(value);
+    const target = this.s.values.functionOf(value);
     if (target === undefined) return;
     s.addEdge({ ...call.at, owner: hop }, target, 'callback');
     this.escape(s.fnValue(target));
@@ -548,14 +548,6 @@ export class Calls {
         { kind: 'callback', ...(thisVar === undefined ? {} : { thisVar }) },
       );
     });
-  }
-
-  #functionOf(value: number): number | undefined {
-    const { s } = this;
-    const kind = s.values.kind[value];
-    if (kind === 'fn') return s.values.a[value];
-    if (kind === 'bound' || kind === 'partial') return this.#functionOf(s.values.a[value]!);
-    return undefined;
   }
 
   /** A function that code outside the tree may call: its parameters may hold anything. */

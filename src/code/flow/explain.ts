@@ -58,13 +58,13 @@ export class Explainer {
     if (op.f !== undefined) {
       const callee = s.var(file, op.f);
       for (const value of s.prop.values(callee))
-        if (this.#functionOf(value) === target) return this.#way(callee, value);
+        if (this.s.values.functionOf(value) === target) return this.#way(callee, value);
     }
     if (op.r !== undefined && op.m !== undefined) {
       const receiver = s.var(file, op.r);
       for (const value of s.prop.values(receiver)) {
         const found = [...s.prop.values(members.load(value, op.m))].some(
-          (m) => this.#functionOf(m) === target,
+          (m) => this.s.values.functionOf(m) === target,
         );
         if (found) return [...this.#way(receiver, value), { kind: 'method', key: op.m }];
       }
@@ -92,7 +92,7 @@ export class Explainer {
       at = s.prop.origin(at, value);
     }
     steps.reverse();
-    const symbol = this.#functionOf(value);
+    const symbol = this.s.values.functionOf(value);
     steps.unshift(
       symbol === undefined
         ? { kind: 'made', what: this.#describe(value) }
@@ -122,14 +122,6 @@ export class Explainer {
     if (kind === 'module') return 'a module';
     if (kind === 'obj') return 'an object literal';
     return kind ?? 'a value';
-  }
-
-  #functionOf(value: number): number | undefined {
-    const { s } = this;
-    const kind = s.values.kind[value];
-    if (kind === 'fn') return s.values.a[value];
-    if (kind === 'bound' || kind === 'partial') return this.#functionOf(s.values.a[value]!);
-    return undefined;
   }
 
   /** What each variable is, where the program says: call arguments and results, parameters, returns, properties. */

@@ -81,6 +81,14 @@ export class ValueTable {
     return kind === 'fn' || kind === 'bound' || kind === 'partial' || kind === 'cls';
   }
 
+  /** The function symbol a value runs when called: its own, or the bound or partially applied one's. */
+  functionOf(value: number): number | undefined {
+    const kind = this.kind[value];
+    if (kind === 'fn') return this.a[value];
+    if (kind === 'bound' || kind === 'partial') return this.functionOf(this.a[value]!);
+    return undefined;
+  }
+
   /** Readable description, for notes and debugging. */
   describe(value: number): string {
     const kind = this.kind[value];
